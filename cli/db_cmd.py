@@ -1,0 +1,77 @@
+"""rca db: create, upgrade and inspect the database schema."""
+
+from __future__ import annotations
+
+import click
+
+from rca.config import resolve_database_url
+from rca.db import head_revision
+
+from .context import AppContext, pass_app
+
+
+@click.group("db")
+def db_group() -> None:
+    """Create, upgrade and inspect the database schema.
+
+    \b
+    Example:
+      rca db current
+      rca --db postgresql://rca@dbhost/rca db upgrade
+    """
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
+@pass_app
+def db_upgrade(app: AppContext, revision: str) -> None:
+    """Bring the database schema up to date (creates it if empty).
+
+    Back the database up first when it holds data you care about.
+
+    \b
+    Example:
+      rca db upgrade
+    """
+    database = app.database(migrate=False)
+    before, after = database.upgrade(revision)
+    if before == after:
+        click.echo(f"{database.display_url}: already at revision {after}, nothing to do.")
+    else:
+        click.echo(f"{database.display_url}: upgraded from {before or 'empty'} to {after}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@pass_app
+def db_downgrade(app: AppContext, revision: str) -> None:
+    """Take the schema back to REVISION (for rolling back an rca upgrade).
+
+    \b
+    Example:
+      rca db downgrade 0001
+    """
+    database = app.database(migrate=False)
+    before, after = database.downgrade(revision)
+    click.echo(f"{database.display_url}: downgraded from {before} to {after or 'empty'}.")
+
+
+@db_group.command("current")
+@pass_app
+def db_current(app: AppContext) -> None:
+    """Show which database is used, where that choice came from, and its schema revision.
+
+    \b
+    Example:
+      rca db current
+    """
+    setting = resolve_database_url(app.db_flag)
+    database = app.database(migrate=False)
+    current = database.current_revision()
+    head = head_revision()
+    state = "up to date" if current == head else ("empty" if current is None else f"behind: run `rca db upgrade` ({head})")
+    click.echo(f"database: {database.display_url} (from {setting.origin})")
+    click.echo(f"revision: {current or '-'} ({state})")
+
+
+COMMANDS = [db_group]
