@@ -1,0 +1,584 @@
+"""Read any complaint export (CSV/TSV, Excel, JSON, JSON Lines, gzipped) as rows.
+
+:func:`read_table` looks at the *content* (magic bytes, encoding, first
+non-space character) rather than trusting the file name, and returns a
+:class:`RawTable` whose ``rows`` iterator yields ``(row_number, record)``.
+
+CSV, TSV and JSON Lines are streamed: memory stays flat whatever the file
+size. A problem found half-way through a streamed file raises
+:class:`~rca.errors.InputFileError` when the iterator reaches it; the caller
+imports each file in one transaction, so it simply rolls back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+from rca.errors import InputFileError
+
+__all__ = ["RawTable", "read_table"]
+
+# A 10 MB cell (a pasted log in a complaint) must not break the import; the
+# default limit is 128 KiB. 64 MiB still stops an unterminated quote from
+# eating unbounded memory before we report it.
+_FIELD_SIZE_LIMIT = 64 * 1024 * 1024
+
+# How much of the (decompressed) file we look at to decide format and encoding.
+_SAMPLE_BYTES = 64 * 1024
+# JSON: columns are the union of keys over this many first records.
+_COLUMN_SCAN_RECORDS = 1000
+
+_NOT_A_TABLE = "does not look like CSV, Excel or JSON; export the data as CSV, .xlsx or JSON"
+
+# Keys under which help desks wrap their record lists, in order of preference
+# when an object holds several lists (Zendesk, Salesforce, Intercom, generic APIs).
+_WRAPPER_KEYS = ("tickets", "records", "conversations", "issues", "cases", "data",
+                 "results", "items", "rows", "complaints")
+
+_CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class RawTable:
+    """One export file, opened and ready to stream.
+
+    ``rows`` yields ``(row_number, record)``; ``row_number`` is what a user
+    finds in the file (CSV: physical line where the record starts; xlsx: sheet
+    row; JSON: array index + 1; JSON Lines: line number). Columns that appear
+    more than once (Jira ``Labels``) give a list of their non-empty values.
+    """
+
+    path: str
+    format: str  # 'csv' | 'tsv' | 'xlsx' | 'json' | 'jsonl'
+    encoding: str | None  # None for xlsx
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    compressed: bool = False  # the file was gzip-compressed
+    delimiter: str | None = None  # CSV/TSV only
+
+    def close(self) -> None:
+        """Release the file early (an abandoned iterator closes it when collected)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Open ``path``, detect its format and encoding, and return a streaming table."""
+    spath = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(spath, "file not found" if not p.exists() else "is not a file")
+    with open(p, "rb") as f:
+        magic = f.read(4)
+    if not magic:
+        raise InputFileError(spath, "the file is empty; export it again")
+
+    compressed = magic[:2] == b"\x1f\x8b"
+    opener: Callable[[], IO[bytes]]
+    if compressed:
+        opener = lambda: gzip.open(p, "rb")  # noqa: E731 - reopened for each pass
+        try:
+            with opener() as g:
+                head = g.read(_SAMPLE_BYTES)
+                at_eof = not g.read(1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputFileError(spath, f"the gzip file is corrupt or truncated ({exc}); "
+                                        "compress it again or import it uncompressed") from exc
+        if not head:
+            raise InputFileError(spath, "the compressed file is empty; export it again")
+    else:
+        opener = lambda: open(p, "rb")  # noqa: E731
+        with opener() as f:
+            head = f.read(_SAMPLE_BYTES)
+            at_eof = not f.read(1)
+
+    if head[:4] == b"PK\x03\x04":
+        return _read_xlsx(spath, opener, compressed)
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputFileError(spath, "is an old Excel .xls workbook; save it as .xlsx or CSV")
+
+    encoding = _detect_encoding(spath, head, at_eof)
+    text_head = _decode_sample(head, encoding, at_eof)
+    if _looks_binary(text_head):
+        raise InputFileError(spath, _NOT_A_TABLE)
+    if not text_head.strip():
+        raise InputFileError(spath, "the file holds only blank lines; export it again")
+
+    stripped = text_head.lstrip()
+    first = stripped[0]
+    suffixes = [s.lower() for s in p.suffixes]
+    if first in "[{":
+        if first == "{" and (".jsonl" in suffixes or ".ndjson" in suffixes
+                             or _looks_like_jsonl(stripped, at_eof)):
+            return _read_jsonl(spath, opener, encoding, compressed)
+        return _read_json(spath, opener, encoding, compressed)
+    return _read_csv(spath, opener, encoding, compressed, text_head)
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _detect_encoding(path: str, head: bytes, at_eof: bool) -> str:
+    """BOMs first, then BOM-less UTF-16 by its NUL pattern, then UTF-8, else cp1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) >= 4:
+        # ASCII text in UTF-16 has a NUL in every other byte; plain text has none.
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            return "utf-16-le"
+        if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be"
+    try:
+        # final=False: the sample may end inside a multi-byte character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass  # not UTF-8: the usual suspect is a Windows (Excel) export
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 decodes everything.
+        return "latin-1"
+
+
+def _decode_sample(head: bytes, encoding: str, at_eof: bool) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(head, final=at_eof)
+
+
+def _looks_binary(text: str) -> bool:
+    """True for images, executables, random bytes: text has almost no control chars."""
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    bad = controls + sample.count("\ufffd")
+    return bad > max(2, len(sample) // 50)
+
+
+def _text_stream(raw: IO[bytes], encoding: str, newline: str | None = "") -> io.TextIOWrapper:
+    return io.TextIOWrapper(raw, encoding=encoding, newline=newline)
+
+
+def _decode_error(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+                  exc: UnicodeDecodeError) -> InputFileError:
+    """Turn a decode error met while streaming into one naming the line.
+
+    TextIOWrapper decodes in chunks, so the position in the exception is
+    relative to a chunk; rescanning the raw bytes (only on this error path)
+    gives the exact line.
+    """
+    line = _first_undecodable_line(opener, encoding)
+    where = f"line {line}" if line else None
+    if encoding.startswith("utf-8"):
+        problem = "not valid UTF-8; re-export the file as UTF-8"
+    else:
+        problem = f"cannot be decoded as {encoding} ({exc.reason}); re-export the file as UTF-8"
+    return InputFileError(path, problem, where)
+
+
+def _first_undecodable_line(opener: Callable[[], IO[bytes]], encoding: str) -> int | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    newlines = 0
+    try:
+        with opener() as raw:
+            while True:
+                block = raw.read(1 << 20)
+                final = not block
+                try:
+                    decoder.decode(block, final=final)
+                except UnicodeDecodeError as exc:
+                    # Bytes already buffered by the decoder belong to this block's start.
+                    return newlines + block[: max(exc.start, 0)].count(b"\n") + 1
+                newlines += block.count(b"\n")
+                if final:
+                    return None
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
+def _stream_errors(path: str, opener: Callable[[], IO[bytes]], encoding: str | None,
+                   exc: BaseException) -> InputFileError:
+    """Map low-level failures while streaming to an actionable InputFileError."""
+    if isinstance(exc, UnicodeDecodeError) and encoding:
+        return _decode_error(path, opener, encoding, exc)
+    return InputFileError(path, f"the compressed file is corrupt or truncated ({exc}); "
+                                "compress it again or import it uncompressed")
+
+
+_STREAM_FAILURES = (UnicodeDecodeError, EOFError, zlib.error, gzip.BadGzipFile)
+
+
+# --------------------------------------------------------------------------- CSV / TSV
+
+
+def _sniff_delimiter(text_head: str) -> tuple[str, bool]:
+    """Pick the delimiter by counting candidates on the header line, outside quotes.
+
+    csv.Sniffer guesses from letter frequencies and often picks a space or a
+    letter; a header line is short and regular, so counting is reliable.
+    Returns (delimiter, has_sep_line) for Excel's ``sep=;`` first line.
+    """
+    lines = text_head.lstrip("\ufeff").splitlines()
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines):
+        first = lines[i].strip()
+        if first.lower().startswith("sep=") and len(first) == 5:
+            return first[4], True
+    header = _header_line(text_head.lstrip("\ufeff").lstrip("\r\n"))
+    counts = {d: 0 for d in _CANDIDATE_DELIMITERS}
+    in_quotes = False
+    for ch in header:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in counts:
+            counts[ch] += 1
+    best = max(_CANDIDATE_DELIMITERS, key=lambda d: counts[d])  # ties: earlier wins
+    return (best if counts[best] else ","), False
+
+
+def _header_line(text: str) -> str:
+    """The first logical line (a quoted header cell may hold a newline)."""
+    in_quotes = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch in "\r\n" and not in_quotes:
+            return text[:i]
+    return text
+
+
+def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+              compressed: bool, text_head: str) -> RawTable:
+    delimiter, has_sep_line = _sniff_delimiter(text_head)
+    if csv.field_size_limit() < _FIELD_SIZE_LIMIT:
+        csv.field_size_limit(_FIELD_SIZE_LIMIT)
+
+    raw = opener()
+    stream = _text_stream(raw, encoding)
+    # strict: an unterminated quote at the end of the file must be an error,
+    # not one giant last field that silently swallows the remaining rows.
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    try:
+        header = _first_record(reader, skip_sep=has_sep_line)
+    except (csv.Error, *_STREAM_FAILURES) as exc:
+        stream.close()
+        if isinstance(exc, csv.Error):
+            raise InputFileError(path, f"the header is malformed ({exc})", "line 1") from exc
+        raise _stream_errors(path, opener, encoding, exc) from exc
+    if header is None:
+        stream.close()
+        raise InputFileError(path, "has no header row; export the file with column names")
+    if header:
+        header[0] = header[0].lstrip("\ufeff")
+    rows = _csv_rows(path, opener, encoding, stream, reader, header)
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter)
+
+
+def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
+    for row in reader:
+        if skip_sep:
+            skip_sep = False
+            continue
+        if any(cell.strip() for cell in row):
+            return row
+    return None
+
+
+def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+              stream: io.TextIOWrapper, reader: Any,
+              header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    columns = list(header)
+    ncols = len(columns)
+    repeated = _repeated_positions(columns)
+    prev_line = reader.line_num
+    try:
+        with stream:
+            if not repeated:
+                # Hot loop: a few µs per row. No regexes, no per-cell calls.
+                for row in reader:
+                    start = prev_line + 1
+                    prev_line = reader.line_num
+                    if len(row) == ncols:
+                        if any(row):
+                            yield start, {k: v or None for k, v in zip(columns, row)}
+                    elif any(row):
+                        yield start, _ragged(columns, row, None)
+            else:
+                for row in reader:
+                    start = prev_line + 1
+                    prev_line = reader.line_num
+                    if any(row):
+                        yield start, _ragged(columns, row, repeated)
+    except csv.Error as exc:
+        raise InputFileError(path, _csv_problem(exc), f"line {prev_line + 1}") from exc
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    msg = str(exc)
+    if "unexpected end of data" in msg:
+        return ("a quoted field starting on this line is never closed "
+                "(unterminated quote); fix the quote or re-export the file")
+    if "expected after" in msg:
+        return f"malformed quoting ({msg}); fix the quote or re-export the file"
+    return f"malformed CSV ({msg})"
+
+
+def _repeated_positions(columns: list[str]) -> dict[str, list[int]]:
+    """Column name -> positions, only for names that occur more than once."""
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(columns):
+        positions.setdefault(name, []).append(i)
+    return {name: idx for name, idx in positions.items() if len(idx) > 1}
+
+
+# Cells beyond the header (a stray delimiter) are kept, not dropped.
+OVERFLOW_KEY = "_overflow"
+
+
+def _ragged(columns: list[str], row: list[str],
+            repeated: dict[str, list[int]] | None) -> dict[str, Any]:
+    """Slow path: rows whose length differs from the header, or repeated columns."""
+    n = len(row)
+    record: dict[str, Any] = {}
+    for i, name in enumerate(columns):
+        if repeated and name in repeated:
+            if name not in record:
+                record[name] = [row[j] for j in repeated[name] if j < n and row[j].strip()]
+        else:
+            record[name] = (row[i] or None) if i < n else None
+    if n > len(columns):
+        extra = [v for v in row[len(columns):] if v]
+        if extra:
+            record[OVERFLOW_KEY] = extra
+    return record
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def _read_xlsx(path: str, opener: Callable[[], IO[bytes]], compressed: bool) -> RawTable:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # openpyxl needs a seekable file; a gzipped workbook is read into memory.
+        source: Any = io.BytesIO(opener().read()) if compressed else opener()
+        wb = load_workbook(source, read_only=True, data_only=True)
+        if not wb.worksheets:
+            raise InputFileError(path, "the workbook has no sheets")
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header: list[str] | None = None
+        header_row = 0
+        for number, values in enumerate(it, start=1):
+            if any(v is not None and str(v).strip() for v in values):
+                header = ["" if v is None else str(v) for v in values]
+                header_row = number
+                break
+    except InputFileError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError,
+            zlib.error, ValueError) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt or not an .xlsx workbook ({exc}); "
+                                   "open and save it again in Excel, or export CSV") from exc
+    if header is None:
+        wb.close()
+        raise InputFileError(path, "the first sheet of the workbook is empty")
+    while header and not header[-1].strip():
+        header.pop()  # read-only sheets often report trailing blank columns
+    return RawTable(path, "xlsx", None, list(header),
+                    _xlsx_rows(path, wb, it, header, header_row), compressed)
+
+
+def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[str],
+               header_row: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    import zipfile
+
+    columns = header
+    ncols = len(columns)
+    repeated = _repeated_positions(columns)
+    try:
+        for number, values in enumerate(it, start=header_row + 1):
+            cells = [_xlsx_cell(v) for v in values]
+            if not any(c is not None for c in cells):
+                continue
+            record: dict[str, Any] = {}
+            for i, name in enumerate(columns):
+                if name in repeated:
+                    if name not in record:
+                        record[name] = [cells[j] for j in repeated[name]
+                                        if j < len(cells) and cells[j] is not None]
+                else:
+                    record[name] = cells[i] if i < len(cells) else None
+            extra = [c for c in cells[ncols:] if c is not None]
+            if extra:
+                record[OVERFLOW_KEY] = extra
+            yield number, record
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt ({exc}); open and save it "
+                                   "again in Excel, or export CSV") from exc
+    finally:
+        wb.close()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    return value
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _looks_like_jsonl(text: str, at_eof: bool) -> bool:
+    """'{...}\\n{...}': a complete object, a newline, and another value."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError:
+        return False  # one huge object (or broken JSON): let the JSON path report it
+    rest = text[end:]
+    return "\n" in rest[: len(rest) - len(rest.lstrip())] and bool(rest.strip())
+
+
+def _read_json(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+               compressed: bool) -> RawTable:
+    try:
+        with _text_stream(opener(), encoding, newline=None) as stream:
+            text = stream.read()
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            # JSON Lines whose first record was too big for the detection sample.
+            return _read_jsonl(path, opener, encoding, compressed)
+        raise _json_error(path, text, exc) from exc
+    records = _records_from_json(path, data)
+    flat = [_flatten_checked(path, rec, f"record {i}") for i, rec in enumerate(records, 1)]
+    columns = _union_columns(flat[:_COLUMN_SCAN_RECORDS])
+    rows = ((i, rec) for i, rec in enumerate(flat, 1))
+    return RawTable(path, "json", encoding, columns, rows, compressed)
+
+
+def _json_error(path: str, text: str, exc: json.JSONDecodeError,
+                line_offset: int = 0) -> InputFileError:
+    if not text[exc.pos:].strip():
+        return InputFileError(path, "JSON ends early; the file looks truncated, export it again",
+                              f"line {exc.lineno + line_offset} column {exc.colno}")
+    return InputFileError(path, f"invalid JSON ({exc.msg})",
+                          f"line {exc.lineno + line_offset} column {exc.colno}")
+
+
+def _records_from_json(path: str, data: Any) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        lists = {k: v for k, v in data.items()
+                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v[:50])}
+        if not lists:
+            empty = [k for k, v in data.items() if isinstance(v, list) and not v]
+            if empty:
+                return []  # e.g. {"tickets": [], "count": 0}: a valid export with no rows
+            raise InputFileError(path, "the JSON object holds no list of records; "
+                                       "export a list of tickets")
+        for key in _WRAPPER_KEYS:
+            if key in lists:
+                return lists[key]
+        return max(lists.values(), key=len)
+    raise InputFileError(path, "the JSON document is a single value, not a list of records")
+
+
+def _flatten_checked(path: str, record: Any, where: str) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise InputFileError(path, f"a JSON record is a {type(record).__name__}, "
+                                   "not an object with fields", where)
+    return flatten(record)
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted keys (``via.channel``); lists are kept as they are."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if value:
+                out.update(flatten(value, name + "."))
+            else:
+                out[name] = None
+        elif value == "":
+            out[name] = None
+        else:
+            out[name] = value
+    return out
+
+
+def _union_columns(records: list[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for rec in records:
+        for key in rec:
+            if key not in seen:
+                seen[key] = None
+    return list(seen)
+
+
+def _read_jsonl(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+                compressed: bool) -> RawTable:
+    lines = _jsonl_records(path, opener, encoding)
+    # Columns need a look at the first records; buffer them, then keep streaming.
+    head: list[tuple[int, dict[str, Any]]] = []
+    for item in lines:
+        head.append(item)
+        if len(head) >= _COLUMN_SCAN_RECORDS:
+            break
+    columns = _union_columns([rec for _, rec in head])
+    return RawTable(path, "jsonl", encoding, columns, chain(head, lines), compressed)
+
+
+def _jsonl_records(path: str, opener: Callable[[], IO[bytes]],
+                   encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    loads = json.loads
+    number = 0
+    try:
+        with _text_stream(opener(), encoding, newline=None) as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                line = line.rstrip("\r\n")  # so an error column points inside the line
+                try:
+                    value = loads(line)
+                except json.JSONDecodeError as exc:
+                    raise _json_error(path, line, exc, number - 1) from exc
+                yield number, _flatten_checked(path, value, f"line {number}")
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+
