@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -107,9 +106,9 @@ class RootCause(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(16), unique=True)  # RC-0001, never reused
     title: Mapped[str] = mapped_column(String(300))
-    # A person renamed it: later runs keep the title instead of recomputing it.
-    title_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The complaints nearest the cause's centre at its last clustering run.
+    representative_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     defect_type: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     owner: Mapped[str | None] = mapped_column(String(128), index=True)
@@ -206,6 +205,9 @@ class ClusterRun(Base):
     n_unassigned: Mapped[int] = mapped_column(Integer, default=0)
     silhouette: Mapped[float | None] = mapped_column(Float)
     seconds: Mapped[float | None] = mapped_column(Float)
+    # The highest complaint id this run saw: a later run with nothing newer has
+    # nothing to do, which is what makes running twice change nothing.
+    max_complaint_id: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Rule(Base):

@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('n_unassigned', sa.Integer(), nullable=False),
     sa.Column('silhouette', sa.Float(), nullable=True),
     sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('max_complaint_id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster_runs'))
     )
     op.create_table('import_batches',
@@ -72,8 +73,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=16), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('title_locked', sa.Boolean(), nullable=False),
     sa.Column('keywords', sa.JSON(), nullable=False),
+    sa.Column('representative_ids', sa.JSON(), nullable=False),
     sa.Column('defect_type', sa.String(length=32), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('owner', sa.String(length=128), nullable=True),

@@ -1,0 +1,28 @@
+# Two commands for a new machine:  make demo  and  make test
+VENV ?= .venv
+PYTHON ?= python3
+RCA = $(VENV)/bin/rca
+DEMO_DB = out/demo.sqlite
+
+.PHONY: demo test install clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: import the sample exports into out/demo.sqlite
+demo: $(VENV)/.installed
+	mkdir -p out
+	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_export.csv sample_data/jira_export.csv sample_data/zendesk_tickets.json
+	@echo "Demo database: $(DEMO_DB)  (try: $(RCA) --db $(DEMO_DB) rejects list)"
+
+## test: the whole suite, on SQLite and on a throwaway PostgreSQL server
+test: $(VENV)/.installed
+	bash scripts/run-tests.sh
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,341 @@
+"""`rca import`: one export file into the complaints table, in one transaction.
+
+For each row: map the help desk's columns to our fields, parse the customer's
+date, redact personal data, classify the defect type, hash the requester into
+a customer key, and deduplicate on (source, external id). A row that cannot be
+used goes to ``rejects`` with its row number and reason; a file that cannot be
+read at all raises and leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..defects import classify_defect, normalize_defect_type
+from ..errors import InputFileError, ProfileError, UsageError
+from ..models import Complaint, ImportBatch, Reject, Setting
+from ..redact import redact
+from .dates import DateParser
+from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
+from .readers import RawTable, read_table
+
+CHUNK_ROWS = 2_000
+DATE_SAMPLE_ROWS = 500
+MAX_TEXT_CHARS = 1_000_000
+MAX_EXTERNAL_ID = 128
+# Any constant works; it only has to be the same for every rca process.
+PG_IMPORT_LOCK_KEY = 0x5243_4101
+
+
+@dataclass
+class ImportOptions:
+    source: str | None = None
+    profile: str = "auto"
+    mapping: dict[str, str] = field(default_factory=dict)  # our field -> file column
+    dayfirst: bool | None = None
+    dry_run: bool = False
+    force: bool = False
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    source: str = ""
+    profile: str = ""
+    file_format: str = ""
+    encoding: str | None = None
+    batch_id: int | None = None
+    rows_read: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+    already_imported: ImportBatch | None = None
+    field_columns: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
+
+
+ProgressCallback = Callable[[int], None]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def customer_salt(session: Session) -> str:
+    """The per-database salt for customer keys, created on first use."""
+    salt = session.get(Setting, "customer_salt")
+    if salt is None:
+        salt = Setting(name="customer_salt", value=secrets.token_hex(16))
+        session.add(salt)
+        session.flush()
+    return salt.value
+
+
+def _digest(*parts: str | None) -> str:
+    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _RowRejected(Exception):
+    pass
+
+
+class _RowBuilder:
+    """Turns one mapped row into the values of a complaints row (or rejects it)."""
+
+    def __init__(self, source: str, parse_date: DateParser, salt: str, batch_id: int, now: datetime):
+        self.source = source
+        self.parse_date = parse_date
+        self.salt = salt
+        self.batch_id = batch_id
+        self.now = now
+
+    def __call__(self, row: MappedRow) -> dict[str, Any]:
+        subject = (row.subject or "").strip()
+        body = (row.body or "").strip()
+        if not subject and not body:
+            raise _RowRejected("no complaint text: subject and body are both empty")
+        if len(subject) + len(body) > MAX_TEXT_CHARS:
+            raise _RowRejected(f"complaint text longer than {MAX_TEXT_CHARS:,} characters")
+        if row.received_raw is None or (isinstance(row.received_raw, str) and not row.received_raw.strip()):
+            raise _RowRejected("no received date")
+        try:
+            received_at = self.parse_date(row.received_raw)
+        except (ValueError, OverflowError) as exc:
+            raise _RowRejected(str(exc) or f"unparseable date {row.received_raw!r}") from None
+        subject = redact(subject) if subject else None
+        body = redact(body) if body else None
+        email = (row.requester_email or "").strip().lower() or None
+        content_hash = _digest(subject, body, received_at.isoformat(), email)
+        external_id = (str(row.external_id).strip() if row.external_id is not None else "") or f"sha:{content_hash[:40]}"
+        if len(external_id) > MAX_EXTERNAL_ID:
+            raise _RowRejected(f"ticket id longer than {MAX_EXTERNAL_ID} characters")
+        defect_type = (normalize_defect_type(row.defect_type) if row.defect_type else None) \
+            or classify_defect(subject, body)
+        tags = [str(tag) for tag in row.tags] if row.tags else []
+        values = {
+            "source": self.source,
+            "external_id": external_id,
+            "received_at": received_at,
+            "channel": row.channel,
+            "subject": subject,
+            "body": body,
+            "page_url": row.page_url,
+            "product": row.product,
+            "defect_type": defect_type,
+            "ticket_status": row.status,
+            "tags": tags,
+            "extra": row.extra or {},
+            "customer_key": _digest(self.salt, email)[:32] if email else None,
+            "contact": email,
+            "content_hash": content_hash,
+            "batch_id": self.batch_id,
+            "imported_at": self.now,
+        }
+        values["fields_hash"] = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
+                                        row.status, "\x1e".join(tags), repr(sorted((row.extra or {}).items())))
+        return values
+
+
+# Columns a newer export of the same ticket may change; received_at, source and
+# the cause assignment never change on re-import.
+UPDATABLE = ("channel", "subject", "body", "page_url", "product", "defect_type", "ticket_status", "tags",
+             "extra", "customer_key", "contact", "content_hash", "fields_hash")
+
+
+def _json_safe(record: dict[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        return str(value)
+    return {str(k): plain(v) for k, v in record.items()}
+
+
+def _lock_for_import(session: Session, database: Database) -> None:
+    """Serialise imports so two overlapping files never both insert the same ticket.
+
+    SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock, released at commit or rollback.
+    """
+    if database.dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_IMPORT_LOCK_KEY})
+
+
+def _resolve_mapper(table: RawTable, options: ImportOptions) -> RowMapper:
+    if options.profile == "auto":
+        profile = detect_profile(table.columns) if not options.mapping else _detect_or_generic(table.columns)
+    else:
+        if options.profile not in PROFILES:
+            raise UsageError(f"unknown profile '{options.profile}': choose one of auto, {', '.join(PROFILES)}")
+        profile = PROFILES[options.profile]
+    return build_mapper(profile, table.columns, options.mapping)
+
+
+def _detect_or_generic(columns: list[str]):
+    # With an explicit --map the user has told us the essential columns, so a
+    # file no profile recognises is still importable through the generic one.
+    try:
+        return detect_profile(columns)
+    except ProfileError:
+        return PROFILES["generic"]
+
+
+def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def import_file(database: Database, path: str | os.PathLike, options: ImportOptions | None = None,
+                progress: ProgressCallback | None = None) -> ImportSummary:
+    """Import one export file; all of it is stored, or (on error) none of it."""
+    options = options or ImportOptions()
+    path = Path(path)
+    started = time.perf_counter()
+    summary = ImportSummary(path=str(path), dry_run=options.dry_run)
+    if not path.is_file():
+        raise InputFileError(str(path), "no such file" if not path.exists() else "not a file")
+    sha = file_sha256(path)
+    table = read_table(path)
+    mapper = _resolve_mapper(table, options)
+    summary.profile = mapper.profile.name
+    summary.file_format = table.format
+    summary.encoding = table.encoding
+    summary.field_columns = dict(mapper.field_columns)
+    summary.source = options.source or mapper.profile.name
+
+    with database.write_session() as session:
+        _lock_for_import(session, database)
+        if not options.force and not options.dry_run:
+            earlier = session.scalars(
+                select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.source == summary.source,
+                                          ImportBatch.finished_at.is_not(None)).order_by(ImportBatch.id)
+            ).first()
+            if earlier is not None:
+                summary.already_imported = earlier
+                summary.seconds = time.perf_counter() - started
+                return summary
+        now = datetime.now(timezone.utc)
+        batch = ImportBatch(source=summary.source, file_name=path.name, file_sha256=sha,
+                            file_format=table.format, profile=mapper.profile.name, started_at=now)
+        session.add(batch)
+        session.flush()
+        summary.batch_id = batch.id
+
+        rows = iter(table.rows)
+        # The day/month order is decided once per file from a sample, never row by row.
+        head = list(islice(rows, DATE_SAMPLE_ROWS))
+        mapped_head = [(number, mapper(record), record) for number, record in head]
+        parse_date = DateParser.for_values((m.received_raw for _, m, _ in mapped_head
+                                            if m.received_raw not in (None, "")), dayfirst=options.dayfirst)
+        summary.date_order = _describe_date_order(parse_date)
+        build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now)
+
+        def mapped_rows() -> Iterator[tuple[int, MappedRow | None, dict[str, Any], str | None]]:
+            yield from ((n, m, r, None) for n, m, r in mapped_head)
+            for number, record in rows:
+                try:
+                    yield number, mapper(record), record, None
+                except (ValueError, TypeError) as exc:
+                    yield number, None, record, f"cannot read row: {exc}"
+
+        for chunk in _chunks(mapped_rows(), CHUNK_ROWS):
+            _store_chunk(session, build, chunk, summary)
+            if progress:
+                progress(summary.rows_read)
+
+        batch.finished_at = datetime.now(timezone.utc)
+        batch.rows_read = summary.rows_read
+        batch.rows_new = summary.new
+        batch.rows_updated = summary.updated
+        batch.rows_duplicate = summary.duplicate
+        batch.rows_rejected = summary.rejected
+        if options.dry_run:
+            session.rollback()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _describe_date_order(parser: DateParser) -> str | None:
+    dayfirst = getattr(parser, "dayfirst", None)
+    if dayfirst is None:
+        return None
+    return "day first (DD/MM)" if dayfirst else "month first (MM/DD)"
+
+
+def _store_chunk(session: Session, build: _RowBuilder, chunk: list, summary: ImportSummary) -> None:
+    candidates: dict[str, dict[str, Any]] = {}
+    rejects: list[dict[str, Any]] = []
+    for number, mapped, record, problem in chunk:
+        summary.rows_read += 1
+        if problem is None:
+            try:
+                values = build(mapped)
+            except _RowRejected as exc:
+                problem = str(exc)
+        if problem is not None:
+            rejects.append({"batch_id": build.batch_id, "row_number": number, "reason": problem[:500],
+                            "raw": _json_safe(record)})
+            continue
+        key = values["external_id"]
+        if key in candidates:
+            # The same ticket twice in one file: the later row is the newer state.
+            summary.duplicate += 1
+        candidates[key] = values
+
+    if candidates:
+        existing = {
+            external_id: (complaint_id, fields_hash)
+            for complaint_id, external_id, fields_hash in session.execute(
+                select(Complaint.id, Complaint.external_id, Complaint.fields_hash).where(
+                    Complaint.source == build.source, Complaint.external_id.in_(list(candidates)))
+            )
+        }
+        new_rows, changed_rows = [], []
+        for key, values in candidates.items():
+            found = existing.get(key)
+            if found is None:
+                new_rows.append(values)
+            elif found[1] != values["fields_hash"]:
+                changed = {column: values[column] for column in UPDATABLE}
+                changed["complaint_id"] = found[0]
+                changed["updated_at"] = build.now
+                changed_rows.append(changed)
+            else:
+                summary.duplicate += 1
+        if new_rows:
+            session.execute(insert(Complaint), new_rows)
+        if changed_rows:
+            session.connection().execute(
+                update(Complaint.__table__).where(Complaint.__table__.c.id == bindparam("complaint_id")),
+                changed_rows)
+        summary.new += len(new_rows)
+        summary.updated += len(changed_rows)
+    if rejects:
+        session.execute(insert(Reject), rejects)
+        summary.rejected += len(rejects)
+
