@@ -1,0 +1,1 @@
+"""Realistic sample complaint exports for rca (see generate.py and README.md)."""
