@@ -1,0 +1,316 @@
+"""Figures about complaints and root causes, computed with SQL aggregates.
+
+The CLI (`rca trends`, `rca causes …`) and the PDF reports use these same
+functions, so a number means the same thing everywhere. Weeks are ISO weeks
+in UTC; a period is a half-open interval [start, end).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from scipy.stats import poisson
+from sqlalchemy import Date, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from .errors import UsageError
+from .models import Complaint, RootCause
+
+EMERGING_BASELINE_WEEKS = 8
+EMERGING_P_VALUE = 0.01
+EMERGING_MIN_COUNT = 5
+# Weeks with no complaints still count in a baseline; a cause never seen before
+# has a baseline of zero, and Poisson needs a rate above zero.
+EMERGING_RATE_FLOOR = 0.5
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime  # inclusive, UTC
+    end: datetime  # exclusive, UTC
+    label: str
+
+    def previous(self) -> Period:
+        length = self.end - self.start
+        start = self.start - length
+        if self.label.count("-W") == 1 and length == timedelta(days=7):
+            return week_period(start.date())
+        return Period(start, self.start, f"{start:%Y-%m-%d} to {(self.start - timedelta(days=1)):%Y-%m-%d}")
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.isoweekday() - 1)
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_period(day: date) -> Period:
+    monday = week_start(day)
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
+    return Period(start, start + timedelta(days=7), week_label(monday))
+
+
+def parse_period(text: str) -> Period:
+    """'2026-W47' -> that ISO week."""
+    try:
+        year, week = text.upper().split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise UsageError(f"period '{text}' should be an ISO week like 2026-W47") from None
+    return week_period(monday)
+
+
+def date_range_period(first: date, last: date) -> Period:
+    if last < first:
+        raise UsageError("--to is before --from")
+    start = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
+    end = datetime(last.year, last.month, last.day, tzinfo=timezone.utc) + timedelta(days=1)
+    return Period(start, end, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+
+
+def latest_week(session: Session) -> Period:
+    """The ISO week of the newest complaint (this week if there are none)."""
+    newest = session.scalar(select(func.max(Complaint.received_at)))
+    return week_period((newest or datetime.now(timezone.utc)).date())
+
+
+def _day(session: Session):
+    """The UTC calendar day of received_at, on SQLite and PostgreSQL alike."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", Complaint.received_at), Date)
+    return func.date(Complaint.received_at)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def active_cause_filter():
+    return RootCause.merged_into_id.is_(None)
+
+
+# -- weekly counts -------------------------------------------------------------
+
+def week_labels(last: Period, weeks: int) -> list[str]:
+    monday = last.start.date()
+    return [week_label(monday - timedelta(weeks=i)) for i in range(weeks - 1, -1, -1)]
+
+
+def weekly_counts(session: Session, last: Period, weeks: int = 12,
+                  cause_ids: list[int] | None = None) -> dict[int | None, list[int]]:
+    """Complaints per cause per ISO week, for ``weeks`` weeks ending with ``last``.
+
+    The key None holds the unassigned complaints. Every list has ``weeks`` entries.
+    """
+    labels = week_labels(last, weeks)
+    start = last.end - timedelta(weeks=weeks)
+    day = _day(session)
+    query = (select(Complaint.cause_id, day.label("day"), func.count())
+             .where(Complaint.received_at >= start, Complaint.received_at < last.end)
+             .group_by(Complaint.cause_id, day))
+    if cause_ids is not None:
+        query = query.where(Complaint.cause_id.in_(cause_ids))
+    position = {label: i for i, label in enumerate(labels)}
+    counts: dict[int | None, list[int]] = defaultdict(lambda: [0] * weeks)
+    for cause_id, day_value, count in session.execute(query):
+        counts[cause_id][position[week_label(_as_date(day_value))]] += count
+    return dict(counts)
+
+
+def total_weekly_counts(session: Session, last: Period, weeks: int = 12) -> list[int]:
+    totals = [0] * weeks
+    for series in weekly_counts(session, last, weeks).values():
+        totals = [a + b for a, b in zip(totals, series)]
+    return totals
+
+
+# -- a period's figures ----------------------------------------------------------
+
+@dataclass
+class CauseFigures:
+    cause_id: int
+    key: str
+    title: str
+    status: str
+    owner: str | None
+    defect_type: str | None
+    count: int  # complaints received in the period
+    previous: int  # in the previous period of the same length
+    customers: int  # distinct customers in the period
+    total: int  # all complaints ever
+    first_seen: datetime | None
+    fixed_at: datetime | None
+
+    @property
+    def growth(self) -> float | None:
+        """Relative change against the previous period; None when it had none."""
+        return None if self.previous == 0 else (self.count - self.previous) / self.previous
+
+
+def cause_figures(session: Session, period: Period) -> list[CauseFigures]:
+    """Every active cause with its counts in ``period`` and the one before, biggest first."""
+    previous = period.previous()
+    in_period = and_(Complaint.received_at >= period.start, Complaint.received_at < period.end)
+    in_previous = and_(Complaint.received_at >= previous.start, Complaint.received_at < previous.end)
+    query = (
+        select(RootCause,
+               func.count(case((in_period, 1))).label("count"),
+               func.count(case((in_previous, 1))).label("previous"),
+               func.count(func.distinct(case((in_period, Complaint.customer_key)))).label("customers"),
+               func.count(Complaint.id).label("total"))
+        .outerjoin(Complaint, Complaint.cause_id == RootCause.id)
+        .where(active_cause_filter())
+        .group_by(RootCause.id)
+    )
+    figures = [
+        CauseFigures(cause.id, cause.key, cause.title, cause.status, cause.owner, cause.defect_type,
+                     count, prev, customers, total, cause.first_seen, cause.fixed_at)
+        for cause, count, prev, customers, total in session.execute(query)
+    ]
+    figures.sort(key=lambda f: (-f.count, -f.total, f.key))
+    return figures
+
+
+@dataclass
+class ParetoPoint:
+    key: str
+    count: int
+    cumulative_share: float  # of all complaints in the period, unassigned included
+
+
+def pareto(figures: list[CauseFigures], total_complaints: int) -> list[ParetoPoint]:
+    points, running = [], 0
+    for figure in sorted((f for f in figures if f.count), key=lambda f: (-f.count, f.key)):
+        running += figure.count
+        points.append(ParetoPoint(figure.key, figure.count, running / total_complaints if total_complaints else 0.0))
+    return points
+
+
+def top_share(figures: list[CauseFigures], total_complaints: int, n: int = 5) -> float:
+    """Share of all complaints in the period explained by the n biggest causes."""
+    if not total_complaints:
+        return 0.0
+    return sum(sorted((f.count for f in figures), reverse=True)[:n]) / total_complaints
+
+
+@dataclass
+class PeriodSummary:
+    period: Period
+    complaints: int
+    customers: int
+    unassigned: int
+    new_causes: int  # causes whose first complaint was received in the period
+    recurring_causes: int
+    fixed_in_period: int
+    top5_share: float
+    median_days_to_fix: float | None  # over causes fixed in the period
+
+    @property
+    def unassigned_share(self) -> float:
+        return self.unassigned / self.complaints if self.complaints else 0.0
+
+
+def period_summary(session: Session, period: Period, figures: list[CauseFigures] | None = None) -> PeriodSummary:
+    figures = cause_figures(session, period) if figures is None else figures
+    in_period = and_(Complaint.received_at >= period.start, Complaint.received_at < period.end)
+    complaints, customers, unassigned = session.execute(
+        select(func.count(), func.count(func.distinct(Complaint.customer_key)),
+               func.count(case((Complaint.cause_id.is_(None), 1)))).where(in_period)).one()
+    fixed = [f for f in figures if f.fixed_at and period.contains(f.fixed_at)]
+    days = [(f.fixed_at - f.first_seen).total_seconds() / 86400 for f in fixed if f.first_seen]
+    return PeriodSummary(
+        period=period, complaints=complaints, customers=customers, unassigned=unassigned,
+        new_causes=sum(1 for f in figures if f.first_seen and period.contains(f.first_seen)),
+        recurring_causes=sum(1 for f in figures if f.status == "recurring"),
+        fixed_in_period=len(fixed), top5_share=top_share(figures, complaints),
+        median_days_to_fix=statistics.median(days) if days else None)
+
+
+def days_to_fix(figures: list[CauseFigures]) -> dict[str, float]:
+    """Days from a cause's first complaint to its fix, for fixed causes."""
+    return {f.key: (f.fixed_at - f.first_seen).total_seconds() / 86400
+            for f in figures if f.fixed_at and f.first_seen}
+
+
+def known_problem_complaints(session: Session) -> dict[int, int]:
+    """Per cause: complaints received after its first report and before its fix.
+
+    These customers hit a problem we already knew about. For a cause not yet
+    fixed, every complaint after the first one counts.
+    """
+    query = (select(RootCause.id, func.count(Complaint.id))
+             .join(Complaint, Complaint.cause_id == RootCause.id)
+             .where(active_cause_filter(), Complaint.received_at > RootCause.first_seen,
+                    or_(RootCause.fixed_at.is_(None), Complaint.received_at < RootCause.fixed_at))
+             .group_by(RootCause.id))
+    return dict(session.execute(query).all())
+
+
+# -- emerging causes ---------------------------------------------------------------
+
+@dataclass
+class EmergingVerdict:
+    emerging: bool
+    reason: str
+    p_value: float | None = None
+    baseline: float = 0.0
+    observed: int = 0
+
+
+def emerging_rule(weekly: list[int], *, min_count: int = EMERGING_MIN_COUNT,
+                  baseline_weeks: int = EMERGING_BASELINE_WEEKS, alpha: float = EMERGING_P_VALUE) -> EmergingVerdict:
+    """Is the last week's count significantly above this cause's own baseline?
+
+    The rule: with ``observed`` complaints in the latest week and the mean
+    ``baseline`` of the ``baseline_weeks`` weeks before it, the cause is
+    emerging when observed >= ``min_count`` and either
+    - it had no complaint at all in the baseline weeks (new this week), or
+    - P(X >= observed) < ``alpha`` for X ~ Poisson(max(baseline, 0.5)).
+    """
+    observed = weekly[-1] if weekly else 0
+    history = weekly[-1 - baseline_weeks:-1] if len(weekly) > 1 else []
+    history = [0] * (baseline_weeks - len(history)) + list(history)
+    baseline = sum(history) / baseline_weeks
+    if observed < min_count:
+        return EmergingVerdict(False, f"{observed} this week, below {min_count}", None, baseline, observed)
+    if sum(history) == 0:
+        return EmergingVerdict(True, f"new: {observed} this week, none in the {baseline_weeks} weeks before",
+                               0.0, baseline, observed)
+    p_value = float(poisson.sf(observed - 1, max(baseline, EMERGING_RATE_FLOOR)))
+    if p_value < alpha:
+        return EmergingVerdict(True, f"{observed} this week against {baseline:.1f}/week before (p={p_value:.2g})",
+                               p_value, baseline, observed)
+    return EmergingVerdict(False, f"{observed} this week is within its usual {baseline:.1f}/week",
+                           p_value, baseline, observed)
+
+
+def emerging_causes(session: Session, last: Period) -> dict[int, EmergingVerdict]:
+    weeks = EMERGING_BASELINE_WEEKS + 1
+    counts = weekly_counts(session, last, weeks)
+    return {cause_id: verdict for cause_id, series in counts.items() if cause_id is not None
+            and (verdict := emerging_rule(series)).emerging}
+
+
+@dataclass
+class CauseBreakdown:
+    pages: list[tuple[str, int]] = field(default_factory=list)
+    products: list[tuple[str, int]] = field(default_factory=list)
+    channels: list[tuple[str, int]] = field(default_factory=list)
+
+
+def cause_breakdown(session: Session, cause_id: int, top: int = 5) -> CauseBreakdown:
+    """The pages, products and channels a cause's complaints mention most."""
+    def top_values(column) -> list[tuple[str, int]]:
+        rows = session.execute(select(column, func.count()).where(Complaint.cause_id == cause_id, column.is_not(None))
+                               .group_by(column).order_by(func.count().desc(), column).limit(top))
+        return [(value, count) for value, count in rows]
+    return CauseBreakdown(top_values(Complaint.page_url), top_values(Complaint.product), top_values(Complaint.channel))

@@ -1,0 +1,146 @@
+"""Read-only views of causes and complaints, shaped for listing and showing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
+                        known_problem_complaints, latest_week, week_labels, weekly_counts)
+from .curation import get_cause
+from .errors import UsageError
+from .lifecycle import FIXED_STATUSES, complaints_since_fix
+from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause
+
+SORTS = ("count", "growth", "recent")
+VERIFY_AFTER_DAYS = 14
+
+
+def list_causes(session: Session, *, status: str | None = None, owner: str | None = None,
+                sort: str = "count", period: Period | None = None) -> list[dict[str, Any]]:
+    """Active causes with their figures for ``period`` (default: the newest week with data)."""
+    if status is not None and status not in CAUSE_STATUSES and status != "emerging":
+        raise UsageError(f"unknown status '{status}': statuses are {', '.join(CAUSE_STATUSES)} (or emerging)")
+    if sort not in SORTS:
+        raise UsageError(f"--sort takes one of {', '.join(SORTS)}")
+    period = period or latest_week(session)
+    emerging = emerging_causes(session, period)
+    known = known_problem_complaints(session)
+    rows = []
+    for f in cause_figures(session, period):
+        if status == "emerging" and f.cause_id not in emerging:
+            continue
+        if status not in (None, "emerging") and f.status != status:
+            continue
+        if owner is not None and (f.owner or "").lower() != owner.lower():
+            continue
+        rows.append({
+            "key": f.key, "title": f.title, "status": f.status, "owner": f.owner, "defect_type": f.defect_type,
+            "total": f.total, "this_period": f.count, "previous": f.previous,
+            "growth": None if f.growth is None else round(f.growth, 3),
+            "customers": f.customers, "emerging": f.cause_id in emerging,
+            "known_before_fix": known.get(f.cause_id, 0),
+            "first_seen": f.first_seen, "fixed_at": f.fixed_at, "_id": f.cause_id,
+        })
+    if sort == "growth":
+        rows.sort(key=lambda r: (-(r["this_period"] - r["previous"]), r["key"]))
+    elif sort == "recent":
+        last = dict(session.execute(select(RootCause.id, RootCause.last_seen)).all())
+        epoch = datetime.min.replace(tzinfo=timezone.utc)
+        rows.sort(key=lambda r: (-(last.get(r["_id"]) or epoch).timestamp(), r["key"]))
+    return rows
+
+
+@dataclass
+class CauseDetail:
+    cause: RootCause
+    total: int
+    customers: int
+    weeks: list[str]
+    weekly: list[int]
+    representatives: list[Complaint]
+    breakdown: CauseBreakdown
+    events: list[CauseEvent]
+    received_since_fix: int
+    merged_keys: list[str] = field(default_factory=list)
+
+
+def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
+    cause = get_cause(session, key)
+    last = latest_week(session)
+    total, customers = session.execute(select(func.count(), func.count(func.distinct(Complaint.customer_key)))
+                                       .where(Complaint.cause_id == cause.id)).one()
+    series = weekly_counts(session, last, weeks, cause_ids=[cause.id]).get(cause.id, [0] * weeks)
+    representatives = session.scalars(select(Complaint).where(Complaint.id.in_(cause.representative_ids or [])))\
+        .all()
+    if not representatives:
+        representatives = session.scalars(select(Complaint).where(Complaint.cause_id == cause.id)
+                                          .order_by(Complaint.similarity.desc(), Complaint.id).limit(3)).all()
+    merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)).all()
+    return CauseDetail(cause, total, customers, week_labels(last, weeks), series, list(representatives),
+                       cause_breakdown(session, cause.id), history(session, key), complaints_since_fix(session, cause),
+                       list(merged))
+
+
+def history(session: Session, key: str) -> list[CauseEvent]:
+    """All events of a cause, and of the causes merged into it, oldest first."""
+    cause = get_cause(session, key)
+    ids = [cause.id] + list(session.scalars(select(RootCause.id).where(RootCause.merged_into_id == cause.id)))
+    return list(session.scalars(select(CauseEvent).where(CauseEvent.cause_id.in_(ids))
+                                .order_by(CauseEvent.at, CauseEvent.id)))
+
+
+def list_complaints(session: Session, *, cause: str | None = None, unassigned: bool = False,
+                    limit: int = 50) -> list[dict[str, Any]]:
+    query = select(Complaint, RootCause.key).outerjoin(RootCause, Complaint.cause_id == RootCause.id)
+    if cause is not None:
+        query = query.where(Complaint.cause_id == get_cause(session, cause).id)
+    elif unassigned:
+        query = query.where(Complaint.cause_id.is_(None))
+    query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
+    return [{"id": c.id, "received": c.received_at, "source": c.source, "ticket": c.external_id,
+             "cause": key, "assigned_by": c.assigned_by, "similarity": c.similarity, "channel": c.channel,
+             "defect_type": c.defect_type, "subject": c.subject, "body": c.body}
+            for c, key in session.execute(query)]
+
+
+def followup_contacts(session: Session, key: str) -> tuple[RootCause, list[dict[str, Any]]]:
+    """Customers who reported a fixed cause, so support can tell them it is fixed.
+
+    The one place contacts leave the database, and only for fixed causes.
+    """
+    cause = get_cause(session, key)
+    if cause.status not in FIXED_STATUSES:
+        raise UsageError(f"{cause.key} is {cause.status}: follow-up lists are for fixed or verified causes "
+                         f"(mark it with `rca causes status {cause.key} fixed`)")
+    rows = session.execute(select(Complaint.contact, Complaint.id, Complaint.external_id, Complaint.source,
+                                  Complaint.received_at, Complaint.channel)
+                           .where(Complaint.cause_id == cause.id, Complaint.contact.is_not(None))
+                           .order_by(Complaint.contact, Complaint.received_at)).all()
+    return cause, [{"contact": r.contact, "complaint_id": r.id, "ticket": r.external_id, "source": r.source,
+                    "received": r.received_at, "channel": r.channel} for r in rows]
+
+
+def verification_candidates(session: Session, quiet_days: int = VERIFY_AFTER_DAYS,
+                            now: datetime | None = None) -> list[tuple[RootCause, int]]:
+    """Fixed causes with no complaint received in the ``quiet_days`` after their fix.
+
+    Returns (cause, days since the fix). Quiet time is measured against the
+    newest complaint in the database when no ``now`` is given, so an old
+    database does not verify everything by the calendar alone.
+    """
+    if now is None:
+        newest = session.scalar(select(func.max(Complaint.received_at)))
+        now = newest or datetime.now(timezone.utc)
+    found = []
+    for cause in session.scalars(select(RootCause).where(RootCause.status == "fixed",
+                                                         RootCause.merged_into_id.is_(None))):
+        if cause.fixed_at is None or now - cause.fixed_at < timedelta(days=quiet_days):
+            continue
+        if complaints_since_fix(session, cause) == 0:
+            found.append((cause, (now - cause.fixed_at).days))
+    return found
