@@ -1152,18 +1152,29 @@ def write_generic_csv(path: str | Path, complaints: Iterable[dict]) -> int:
     """Stream complaints to a generic UTF-8 CSV; return the number of rows written.
 
     Columns: id, created_at (ISO 8601 with offset), subject, body, email, channel,
-    tags (space-separated), product, page_url.
+    tags (space-separated), product, page_url. Text fields are always quoted
+    (RFC 4180, CRLF row ends, ``"`` doubled); any CSV reader reads it back.
+    Written by hand rather than with :mod:`csv` because it is ~2.5x faster,
+    which matters when a benchmark writes a million rows.
     """
     n = 0
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(GENERIC_CSV_COLUMNS)
-        wr = w.writerow
+    header = ",".join(GENERIC_CSV_COLUMNS) + "\r\n"
+    with open(path, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
+        write = fh.write
+        write(header)
         for c in complaints:
-            wr((c["id"], c["created_at"].isoformat(), c["subject"], c["body"], c["requester_email"],
-                c["channel"], " ".join(c["tags"]), c["product"], c["page_url"]))
+            cid = c["id"]
+            write(
+                f'{cid if type(cid) is int else _q(str(cid))},{c["created_at"].isoformat()},'
+                f'{_q(c["subject"])},{_q(c["body"])},{_q(c["requester_email"])},{_q(c["channel"])},'
+                f'{_q(" ".join(c["tags"]))},{_q(c["product"] or "")},{_q(c["page_url"] or "")}\r\n'
+            )
             n += 1
     return n
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
 
 
 # ---------------------------------------------------------------------------
@@ -1208,7 +1219,7 @@ def _priority(rng: Random, c: dict) -> str:
 def _pii_kinds(c: dict) -> str:
     text = c["subject"] + "\n" + c["body"]
     kinds = []
-    if c["requester_email"] in c["body"] or "@example." in c["body"]:
+    if "@example." in c["body"].lower():
         kinds.append("email")
     if any(x in text for x in ("7700 900", "7946 0", "496 0", "555-01", "Call from ")):
         kinds.append("phone")
