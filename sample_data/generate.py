@@ -550,6 +550,37 @@ NOISE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Speaker battery", "Battery life poor", "Speaker dies quickly"),
      ("The Pebble speaker battery only lasts an hour, the box says 12 hours.",
       "speaker wont hold a charge")),
+    # Hard negatives: same products, pages or words as a planted cause, different problem.
+    (("Kettle arrived dented", "Damaged kettle", "Kettle damaged in delivery"),
+     ("The Aurora kettle arrived with a big dent in the side, the box was crushed.",
+      "kettle came damaged - the lid hinge is bent out of the box. {It works but looks awful.|Can I swap it?}")),
+    (("Charger not compatible", "Charger doesn't fit", "Wrong charger?"),
+     ("Does the VoltGo 65W charger work with a {MacBook Air|Dell laptop|Pixel phone}? Mine charges really slowly.",
+      "The USB-C charger doesn't fast-charge my phone, it says 'slow charging'. Is it compatible?")),
+    (("WELCOME10 expired", "Welcome code", "Discount code expired"),
+     ("My WELCOME10 code says it has expired but I only signed up {yesterday|last week}.",
+      "Can I use two discount codes on one order? The checkout only lets me enter one.")),
+    (("Parcel late", "Order not arrived", "Late delivery"),
+     ("My order was due {yesterday|on Friday|two days ago} and still hasn't arrived.",
+      "It's been {8|9|12} days and my order still says processing. Where is it?")),
+    (("Refund not received", "Where is my refund", "Return received but no refund"),
+     ("You received my return {two weeks ago|on the 3rd|last Monday} but I still haven't had my refund.",
+      "The returns label worked fine but the refund is still not in my account.")),
+    (("Price dropped", "Price went down after I bought", "Refund the difference"),
+     ("I bought the Nordic Wool Throw last week and now it's cheaper in the sale. Can you refund the difference?",
+      "The {speaker|duvet cover|pan set} dropped £15 the day after I ordered, can I get the difference back?")),
+    (("Blender very loud", "Noisy blender", "Blender noise"),
+     ("The BlendPro 900 is incredibly loud, is that normal for this model?",
+      "blender works but the noise is unbearable, like a jet engine")),
+    (("Exchange bathrobe", "Swap size", "Exchange for a bigger size"),
+     ("Can I exchange the Cloud Cotton Bathrobe for a large? It's a bit tight on the shoulders.",
+      "I'd like to swap my robe for a different colour, same size.")),
+    (("No confirmation email", "Didn't get order confirmation", "Did my order go through?"),
+     ("I never received an order confirmation email, did my order go through?",
+      "No confirmation email and nothing in my account, but the money has left my bank.")),
+    (("Typo in your newsletter", "Newsletter mistake", "Spelling in email"),
+     ("Your newsletter this week says 'Autum collection'. Thought you'd want to know!",
+      "Small typo in the subject of your marketing email: 'Speical offers'.")),
 )
 
 # ---------------------------------------------------------------------------
@@ -989,12 +1020,10 @@ class _Model:
         openers, closers, context, emoji = self.openers, self.closers, self.context, self.emoji
         chat_open, chat_close, phone_prefix = self.chat_open, self.chat_close, self.phone_prefix
         pii, look, phone_subj = self.pii, self.lookalikes, self.phone_subjects
+        also = (" Also, while I'm at it: ", " And another thing. ", " PS: ", "\n\nOh and ", " Also ")
         named_closers = NAMED_CLOSERS
         label_ids = self.label_ids
         next_id = start_id
-
-        def pick(seq):
-            return seq[int(rnd() * len(seq))]
 
         for w in range(weeks):
             row = counts[w]
@@ -1025,25 +1054,25 @@ class _Model:
                 first = firsts[ci]
                 email = emails[ci]
                 if label < n_causes:
-                    channel = pick(channels[label])
-                    subject = pick(subjects[label])
-                    core = pick(cores[label])
+                    channel = channels[label][int(rnd() * len(channels[label]))]
+                    subject = subjects[label][int(rnd() * len(subjects[label]))]
+                    core = cores[label][int(rnd() * len(cores[label]))]
                     detail_pool = details[label]
                     product = products[label] if rnd() < 0.85 else ""
                     if channel == "web" or channel == "chat":
-                        page = pick(pages[label]) if rnd() < 0.85 else pick(npages)
+                        page = pages[label][int(rnd() * len(pages[label]))] if rnd() < 0.85 else npages[int(rnd() * len(npages))]
                     else:
-                        page = pick(pages[label]) if rnd() < 0.15 else ""
-                    tag = pick(tags[label])
+                        page = pages[label][int(rnd() * len(pages[label]))] if rnd() < 0.15 else ""
+                    tag = tags[label][int(rnd() * len(tags[label]))]
                 else:
                     t = int(rnd() * len(ncore))
-                    channel = pick(nchan)
-                    subject = pick(nsubj[t])
-                    core = pick(ncore[t])
+                    channel = nchan[int(rnd() * len(nchan))]
+                    subject = nsubj[t][int(rnd() * len(nsubj[t]))]
+                    core = ncore[t][int(rnd() * len(ncore[t]))]
                     detail_pool = ndetails
-                    product = pick(nprods) if rnd() < 0.35 else ""
-                    page = pick(npages) if (channel == "web" or channel == "chat") and rnd() < 0.6 else ""
-                    tag = pick(ntags)
+                    product = nprods[int(rnd() * len(nprods))] if rnd() < 0.35 else ""
+                    page = npages[int(rnd() * len(npages))] if (channel == "web" or channel == "chat") and rnd() < 0.6 else ""
+                    tag = ntags[int(rnd() * len(ntags))]
 
                 # what the customer says ...
                 r = rnd()
@@ -1052,40 +1081,49 @@ class _Model:
                 elif r < 0.84:  # a normal message
                     parts = [core]
                     if rnd() < 0.55:
-                        parts += [" ", pick(detail_pool)]
+                        parts += [" ", detail_pool[int(rnd() * len(detail_pool))]]
                     if rnd() < 0.35:
-                        parts += [" ", pick(context)]
+                        parts += [" ", context[int(rnd() * len(context))]]
                 else:  # one long rambling paragraph
-                    parts = [pick(context), " ", pick(context), " ", core, " ", pick(detail_pool), " ",
-                             pick(context), " ", pick(detail_pool), " ", pick(context)]
+                    nctx, ndet = len(context), len(detail_pool)
+                    parts = [context[int(rnd() * nctx)], " ", context[int(rnd() * nctx)], " ", core, " ",
+                             detail_pool[int(rnd() * ndet)], " ", context[int(rnd() * nctx)], " ",
+                             detail_pool[int(rnd() * ndet)], " ", context[int(rnd() * nctx)]]
+                if label < n_causes and rnd() < 0.04:  # a second, lesser gripe about another cause
+                    other = cores[int(rnd() * len(cores))]
+                    if other is not cores[label]:
+                        parts += [also[int(rnd() * len(also))], other[int(rnd() * len(other))]]
                 if rnd() < 0.42:
-                    parts += [" ", pick(look_w)]
+                    parts += [" ", look_w[int(rnd() * len(look_w))]]
                 if rnd() < 0.08:
-                    kind, text = pick(pii)
+                    kind, text = pii[int(rnd() * len(pii))]
                     parts += [" ", text.replace("{email}", email) if kind == "email" else text]
                 if rnd() < 0.06:
-                    parts += [" ", pick(emoji)]
+                    parts += [" ", emoji[int(rnd() * len(emoji))]]
                 said = "".join(parts)
                 if rnd() < 0.04:  # SHOUTING
                     said = said.upper()
                     subject = subject.upper()
                 # ... framed the way the channel records it
                 if channel == "chat":
-                    body = f"{first}: hi\n{pick(chat_open)}\n{first}: {said}{pick(chat_close)}"
+                    agent_hi = chat_open[int(rnd() * len(chat_open))]
+                    agent_bye = chat_close[int(rnd() * len(chat_close))]
+                    body = f"{first}: hi\n{agent_hi}\n{first}: {said}{agent_bye}"
                     if rnd() < 0.5:
                         subject = "Chat with " + first
                 elif channel == "phone":
-                    body = pick(phone_prefix) + said
+                    body = phone_prefix[int(rnd() * len(phone_prefix))] + said
                     if rnd() < 0.35:
-                        subject = "Call from " + pick(phone_subj)
+                        subject = "Call from " + phone_subj[int(rnd() * len(phone_subj))]
                 else:
                     r4 = rnd()
                     if r4 < 0.25:
-                        body = pick(openers) + said + pick(named_closers) + first
+                        hello = openers[int(rnd() * len(openers))]
+                        body = hello + said + named_closers[int(rnd() * len(named_closers))] + first
                     elif r4 < 0.75:
-                        body = pick(openers) + said + pick(closers)
+                        body = openers[int(rnd() * len(openers))] + said + closers[int(rnd() * len(closers))]
                     else:
-                        body = pick(openers) + said
+                        body = openers[int(rnd() * len(openers))] + said
                 yield {
                     "id": next_id,
                     "created_at": fromts(ts, UTC),
