@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from rca.clustering.evaluate import evaluate_labeled, read_labeled_csv
 from rca.errors import UsageError
 from rca.models import ClusterRun
 from rca.tracking import ClusterOptions, RunResult, run_clustering
@@ -152,6 +151,8 @@ def eval_command(labeled_file: Path, text_column: str, label_column: str, backen
     Example:
       rca eval ../shared/data/banking77/test.csv --text-column text --label-column category
     """
+    from rca.clustering.evaluate import evaluate_labeled, read_labeled_csv
+
     texts, labels = read_labeled_csv(labeled_file, text_column=text_column, label_column=label_column)
     scores = evaluate_labeled(texts, labels, backend=backend, min_size=min_size, random_state=seed)
     row = {"file": labeled_file.name, "items": scores.n_items, "nmi": round(scores.nmi, 4),

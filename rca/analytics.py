@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from scipy.stats import poisson
 from sqlalchemy import Date, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -285,6 +284,8 @@ def emerging_rule(weekly: list[int], *, min_count: int = EMERGING_MIN_COUNT,
     if sum(history) == 0:
         return EmergingVerdict(True, f"new: {observed} this week, none in the {baseline_weeks} weeks before",
                                0.0, baseline, observed)
+    from scipy.stats import poisson  # loaded on first use: it takes a second to import
+
     p_value = float(poisson.sf(observed - 1, max(baseline, EMERGING_RATE_FLOOR)))
     if p_value < alpha:
         return EmergingVerdict(True, f"{observed} this week against {baseline:.1f}/week before (p={p_value:.2g})",

@@ -16,8 +16,6 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .clustering.algorithm import closest_to_centre, cluster_vectors, top_terms
-from .clustering.backends import get_backend
 from .errors import InvalidTransitionError, NotFoundError, UsageError
 from .lifecycle import TRANSITIONS, complaints_since_fix, flag_recurrences
 from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause, Rule
@@ -178,6 +176,9 @@ class SplitPart:
 def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min_size: int = 5,
           random_state: int = 0, dry_run: bool = False) -> list[SplitPart]:
     """Re-cluster a cause's members; the biggest group keeps the key, the others become new causes."""
+    from .clustering.algorithm import closest_to_centre, cluster_vectors, top_terms
+    from .clustering.backends import get_backend
+
     cause = get_cause(session, key)
     rows = session.execute(select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
                                   Complaint.defect_type).where(Complaint.cause_id == cause.id)

@@ -28,8 +28,6 @@ import numpy as np
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from .clustering.algorithm import closest_to_centre, cluster_vectors, top_terms
-from .clustering.backends import get_backend
 from .db import Database
 from .errors import UsageError
 from .lifecycle import flag_recurrences
@@ -121,6 +119,8 @@ def _title(terms: list[str]) -> str:
 
 def run_clustering(database: Database, options: ClusterOptions | None = None,
                    progress: Progress | None = None) -> RunResult:
+    from .clustering.backends import get_backend  # scikit-learn loads only when a run needs it
+
     options = options or ClusterOptions()
     say = progress or (lambda message: None)
     started = time.perf_counter()
@@ -193,6 +193,8 @@ class _Plan:
 
 def _plan(session: Session, backend, options: ClusterOptions, window_start: datetime | None,
           say: Progress) -> _Plan:
+    from .clustering.algorithm import cluster_vectors
+
     started_at = datetime.now(timezone.utc)
     candidate_query = select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
                              Complaint.defect_type).where(Complaint.cause_id.is_(None)).order_by(Complaint.id)
@@ -217,7 +219,7 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     say(f"vectorizing {len(texts):,} texts ({len(candidates):,} unassigned, {len(member_rows):,} cause members)")
     vectors = backend.fit_transform(texts)
     member_vectors, candidate_vectors = vectors[: len(member_rows)], vectors[len(member_rows):]
-    threshold = options.threshold if options.threshold is not None else backend.assign_threshold
+    threshold = options.threshold if options.threshold is not None else getattr(backend, "assign_threshold", 0.5)
     params["threshold"] = threshold
 
     # 1. Existing causes claim what is close enough to their centroid.
@@ -288,6 +290,8 @@ def _member_sample(session: Session, cause_ids: list[int], per_cause: int) -> di
 
 def _describe(candidates, candidate_vectors, member_rows, member_vectors, to_existing, new_groups, texts) -> dict:
     """Keywords and representative complaints, in this run's space, for every touched cause."""
+    from .clustering.algorithm import closest_to_centre, top_terms
+
     position_of = {row.id: i for i, row in enumerate(candidates)}
     labels_for: dict = {}
     touched_existing = sorted({cid for cid, _ in to_existing.values()})
