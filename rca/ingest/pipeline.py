@@ -328,7 +328,9 @@ def _store_chunk(session: Session, build: _RowBuilder, chunk: list, summary: Imp
             else:
                 summary.duplicate += 1
         if new_rows:
-            session.execute(insert(Complaint), new_rows)
+            # Core executemany, not the ORM's bulk insert: that one splits a
+            # chunk into many statements whenever rows differ in which values are None.
+            session.connection().execute(insert(Complaint.__table__), new_rows)
         if changed_rows:
             session.connection().execute(
                 update(Complaint.__table__).where(Complaint.__table__.c.id == bindparam("complaint_id")),
@@ -336,6 +338,6 @@ def _store_chunk(session: Session, build: _RowBuilder, chunk: list, summary: Imp
         summary.new += len(new_rows)
         summary.updated += len(changed_rows)
     if rejects:
-        session.execute(insert(Reject), rejects)
+        session.connection().execute(insert(Reject.__table__), rejects)
         summary.rejected += len(rejects)
 
