@@ -75,8 +75,8 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
     c = d.cause
     click.echo(f"{c.key}  {c.title}")
     click.echo(f"  status {c.status}   owner {c.owner or '(none)'}   defect type {c.defect_type or '-'}")
-    click.echo(f"  {d.total:,} complaints from {d.customers:,} customers; first {c.first_seen:%Y-%m-%d}, "
-               f"last {c.last_seen:%Y-%m-%d}" if c.first_seen else f"  {d.total:,} complaints")
+    click.echo(f"  {d.total:,} complaints from {d.customers:,} customers; first {d.first_seen:%Y-%m-%d}, "
+               f"last {d.last_seen:%Y-%m-%d}" if d.first_seen else f"  {d.total:,} complaints")
     if c.fixed_at:
         click.echo(f"  fixed on {c.fixed_at:%Y-%m-%d}; {d.received_since_fix} complaint(s) received since")
     if c.ticket_url:

@@ -66,14 +66,17 @@ class CauseDetail:
     breakdown: CauseBreakdown
     events: list[CauseEvent]
     received_since_fix: int
+    first_seen: datetime | None
+    last_seen: datetime | None
     merged_keys: list[str] = field(default_factory=list)
 
 
 def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
     cause = get_cause(session, key)
     last = latest_week(session)
-    total, customers = session.execute(select(func.count(), func.count(func.distinct(Complaint.customer_key)))
-                                       .where(Complaint.cause_id == cause.id)).one()
+    total, customers, first_received, last_received = session.execute(
+        select(func.count(), func.count(func.distinct(Complaint.customer_key)), func.min(Complaint.received_at),
+               func.max(Complaint.received_at)).where(Complaint.cause_id == cause.id)).one()
     series = weekly_counts(session, last, weeks, cause_ids=[cause.id]).get(cause.id, [0] * weeks)
     representatives = session.scalars(select(Complaint).where(Complaint.id.in_(cause.representative_ids or [])))\
         .all()
@@ -83,7 +86,16 @@ def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
     merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)).all()
     return CauseDetail(cause, total, customers, week_labels(last, weeks), series, list(representatives),
                        cause_breakdown(session, cause.id), history(session, key), complaints_since_fix(session, cause),
-                       list(merged))
+                       _aware(first_received), _aware(last_received), list(merged))
+
+
+def _aware(value) -> datetime | None:
+    # Aggregates bypass the column type, so SQLite hands back naive strings/datetimes.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def history(session: Session, key: str) -> list[CauseEvent]:

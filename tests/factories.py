@@ -34,7 +34,8 @@ class Factory:
         number = self.next_id
         self.next_id += 1
         complaint = Complaint(
-            source="test", external_id=str(number), received_at=utc(received), subject=subject, body=body,
+            source="test", external_id=fields.pop("external_id", str(number)), received_at=utc(received),
+            subject=subject, body=body,
             customer_key=customer, contact=f"{customer}@example.com" if customer else None,
             content_hash=str(number), fields_hash=str(number), batch_id=self.batch.id, imported_at=T0,
             cause_id=cause.id if cause else None, assigned_by="model" if cause else None, tags=[], extra={},
