@@ -257,3 +257,15 @@ def test_rejects_export_neutralises_formulas(sqlite_url, tmp_path):
     exported = runner.invoke(cli, ["--db", sqlite_url, "rejects", "export"]).stdout
     row = list(csv.DictReader(exported.splitlines()))[0]
     assert row["subject"].startswith("'=") and row["body"].startswith("'@")
+
+
+def test_page_url_is_the_page_without_query(database, tmp_path):
+    header = ("id", "date", "subject", "body", "page")
+    path = write_generic(tmp_path / "pages.csv", [
+        (1, "2026-11-02", "Typo", "Procced", "https://shop.example.com/checkout?step=2&utm_source=mail#pay"),
+        (2, "2026-11-02", "Typo", "Procced", "https://shop.example.com/checkout")], header)
+    import_file(database, path, ImportOptions(source="p", mapping={"page_url": "page"}))
+    with database.session() as session:
+        rows = session.execute(select(Complaint.page_url, Complaint.extra).order_by(Complaint.id)).all()
+    assert [r.page_url for r in rows] == ["https://shop.example.com/checkout"] * 2
+    assert rows[0].extra["page_url_full"].endswith("utm_source=mail#pay")

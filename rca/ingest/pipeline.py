@@ -132,6 +132,10 @@ class _RowBuilder:
         defect_type = (normalize_defect_type(row.defect_type) if row.defect_type else None) \
             or classify_defect(subject, body)
         tags = [str(tag) for tag in row.tags] if row.tags else []
+        extra = row.extra or {}
+        page_url = page_path(row.page_url)
+        if page_url != row.page_url:
+            extra = {**extra, "page_url_full": row.page_url}
         values = {
             "source": self.source,
             "external_id": external_id,
@@ -139,12 +143,12 @@ class _RowBuilder:
             "channel": row.channel,
             "subject": subject,
             "body": body,
-            "page_url": row.page_url,
+            "page_url": page_url,
             "product": row.product,
             "defect_type": defect_type,
             "ticket_status": row.status,
             "tags": tags,
-            "extra": row.extra or {},
+            "extra": extra,
             "customer_key": _digest(self.salt, email)[:32] if email else None,
             "contact": email,
             "content_hash": content_hash,
@@ -152,8 +156,21 @@ class _RowBuilder:
             "imported_at": self.now,
         }
         values["fields_hash"] = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
-                                        row.status, "\x1e".join(tags), repr(sorted((row.extra or {}).items())))
+                                        row.status, "\x1e".join(tags), repr(sorted(extra.items())))
         return values
+
+
+def page_path(url: str | None) -> str | None:
+    """The page a complaint is about: the URL without query string and fragment.
+
+    ``/products/kettle?colour=red&utm_source=mail`` and ``/products/kettle`` are
+    one page to a quality team; the full URL stays in ``extra``.
+    """
+    if not url:
+        return url
+    url = url.strip()
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:cut] or url
 
 
 # Columns a newer export of the same ticket may change; received_at, source and
