@@ -324,7 +324,9 @@ def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str,
                     start = prev_line + 1
                     prev_line = reader.line_num
                     if len(row) == ncols:
-                        if any(row):
+                        if "" not in row:  # no empty cell: dict(zip()) runs in C
+                            yield start, dict(zip(columns, row))
+                        elif any(row):
                             yield start, {k: v or None for k, v in zip(columns, row)}
                     elif any(row):
                         yield start, _ragged(columns, row, None)
