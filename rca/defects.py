@@ -124,7 +124,9 @@ _INCONSISTENT = _Rule.build(
     phrases=["two different", "2 different", "different price", "different prices",
              "different amount", "different date", "different dates", "different answer",
              "different answers", "different information", "different info",
-             "not the same as", "not matching", "according to the faq", "according to your",
+             "different from", "different than", "differs from", "differ from",
+             "not the same as", "not the same", "not matching", "according to the faq",
+             "according to your",
              "according to the website"]
     + _negated(("doesn't", "doesnt", "does not", "didn't", "did not", "don't", "dont",
                 "do not"), ["match"]),

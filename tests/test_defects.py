@@ -29,6 +29,7 @@ def test_typo(subject, body):
     (None, "The label contradicts the manual"),
     (None, "There is a discrepancy between the invoice and the order"),
     (None, "The site doesn’t match the email"),  # typographic apostrophe
+    ("Price", "The price on the product page is different from the cart"),
 ])
 def test_inconsistent_info(subject, body):
     assert classify_defect(subject, body) == "inconsistent_info"
