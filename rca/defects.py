@@ -52,13 +52,16 @@ class _Rule:
         return cls(name, frozenset(words),
                    MappingProxyType({k: tuple(v) for k, v in by_trigger.items()}), check)
 
-    def matches(self, text: str, joined: str, words: set[str]) -> bool:
+    def matches(self, text: str, tokens: list[str], words: set[str]) -> bool:
         if not self.words.isdisjoint(words):
             return True
-        for trigger in self.phrases.keys() & words:
-            for phrase in self.phrases[trigger]:
-                if phrase in joined:
-                    return True
+        triggered = self.phrases.keys() & words
+        if triggered:
+            joined = f" {' '.join(tokens)} "  # words, single-spaced, no punctuation
+            for trigger in triggered:
+                for phrase in self.phrases[trigger]:
+                    if phrase in joined:
+                        return True
         return self.check is not None and self.check(text, words)
 
 
@@ -103,7 +106,10 @@ def _says_but(text: str, words: set[str]) -> bool:
     said = _SAY_WORDS & words
     if not said:
         return False
-    look_back = not _SOURCES.isdisjoint(words)
+    sources = _SOURCES & words
+    if len(sources) >= 2:
+        return True  # "the FAQ says 2 days and checkout says 5": two of our sources speak
+    look_back = bool(sources)
     for word in said:
         pos = text.find(word)
         while pos != -1:
@@ -157,6 +163,7 @@ _RULES: tuple[_Rule, ...] = (_TYPO, _INCONSISTENT, _DEFECT)
 
 # Punctuation becomes a space so words compare cleanly; apostrophes and
 # hyphens stay (doesn't, short-circuit); typographic apostrophes become ASCII.
+_ASCII_PUNCTUATION = bytes.maketrans(b"!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~", b" " * 30)
 _PUNCTUATION = str.maketrans({**{ch: " " for ch in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~"},
                               "\u2019": "'"})
 
@@ -172,11 +179,13 @@ def classify_defect(subject: str | None, body: str | None) -> str:
     text = text.lower()
     if "\u2019" in text:
         text = text.replace("\u2019", "'")
-    tokens = text.translate(_PUNCTUATION).split()
-    joined = f" {' '.join(tokens)} "
+    if text.isascii():  # bytes.translate is a table lookup in C, ~10x faster than str's
+        tokens = text.encode("ascii").translate(_ASCII_PUNCTUATION).decode("ascii").split()
+    else:
+        tokens = text.translate(_PUNCTUATION).split()
     words = set(tokens)
     for rule in _RULES:
-        if rule.matches(text, joined, words):
+        if rule.matches(text, tokens, words):
             return rule.name
     return "other"
 

@@ -138,10 +138,6 @@ def iban_valid(iban: str) -> bool:
     return number % 97 == 1
 
 
-def _digit_count(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
-
-
 def _replace_number(m: re.Match[str]) -> str:
     whole = m.group(0)
     card = m.group("card")
@@ -158,12 +154,12 @@ def _replace_number(m: re.Match[str]) -> str:
                 return CARD + card[19:]
         return whole
     if m.group("intl") is not None:
-        return PHONE if 8 <= _digit_count(whole) <= 15 else whole
+        return PHONE if 8 <= _digits_in(whole) <= 15 else whole
     if m.group("nanp") is not None:
         return PHONE
     national = m.group("national")
     if national is not None:
-        return PHONE if 10 <= _digit_count(national) <= 11 else whole
+        return PHONE if 10 <= _digits_in(national) <= 11 else whole
     return whole
 
 

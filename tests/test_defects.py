@@ -30,6 +30,7 @@ def test_typo(subject, body):
     (None, "There is a discrepancy between the invoice and the order"),
     (None, "The site doesn’t match the email"),  # typographic apostrophe
     ("Price", "The price on the product page is different from the cart"),
+    (None, "The FAQ says delivery in 2 days and checkout says 5 days. Which is right?"),
 ])
 def test_inconsistent_info(subject, body):
     assert classify_defect(subject, body) == "inconsistent_info"
