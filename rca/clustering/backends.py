@@ -1,0 +1,141 @@
+"""Vector backends: turn complaint texts into dense, L2-normalised vectors.
+
+Every backend learns "this run's space" from the texts it is given
+(``fit_transform``) and can project more texts into it (``transform``); the
+clustering and the assignment of new complaints to known causes only ever see
+the vectors, so a semantic backend can replace TF-IDF without touching them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from rca.errors import BackendUnavailableError, UsageError
+from rca.clustering.text import stemmed
+
+
+@runtime_checkable
+class VectorBackend(Protocol):
+    name: str
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class TfidfBackend:
+    """Word 1-2gram + character 3-6gram TF-IDF, reduced by LSA (TruncatedSVD).
+
+    Why both: short complaints share few whole words, but character n-grams
+    inside word boundaries catch typos, inflections and compounds ("top-up",
+    "topup"); word n-grams keep the phrases that carry the intent.  Each block
+    is L2-normalised before stacking so both weigh the same, tf is sublinear so
+    a repeated word does not dominate a one-line text, and terms seen in a
+    single document are dropped (``min_df``) because they cannot make two texts
+    similar.  SVD then merges co-occurring terms into topics, which is what
+    makes cosine distances between two-line texts meaningful.
+
+    Rows that share no term with the fitted vocabulary come out as zero
+    vectors; the clustering treats them as unassigned.
+    """
+
+    name = "tfidf"
+
+    def __init__(
+        self,
+        random_state: int = 0,
+        n_components: int = 200,
+        svd_fit_rows: int = 20_000,
+    ):
+        self.random_state = random_state
+        self.n_components = n_components
+        # Fitting the SVD on a seeded sample keeps 100k-row runs inside the
+        # time budget; 20k short texts already pin down 200 topic directions.
+        self.svd_fit_rows = svd_fit_rows
+        self._word: TfidfVectorizer | None = None
+        self._char: TfidfVectorizer | None = None
+        self._svd: TruncatedSVD | None = None
+
+    def _vectorizers(self, n_docs: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        # With a handful of texts a term seen twice is already rare; requiring
+        # it would leave tiny inputs without any vocabulary.
+        min_df = 2 if n_docs >= 20 else 1
+        common = dict(min_df=min_df, sublinear_tf=True, dtype=np.float32, lowercase=False)
+        word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", **common)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 6), **common)
+        return word, char
+
+    def _sparse(self, docs: list[str], fit: bool) -> sp.csr_matrix:
+        assert self._word is not None and self._char is not None
+        if fit:
+            blocks = [self._word.fit_transform(docs), self._char.fit_transform(docs)]
+        else:
+            blocks = [self._word.transform(docs), self._char.transform(docs)]
+        return normalize(sp.hstack(blocks, format="csr"))
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        docs = [stemmed(t) for t in texts]
+        if not any(docs):
+            raise UsageError("No words to cluster: every text is empty or has no letters or digits.")
+        self._word, self._char = self._vectorizers(len(docs))
+        try:
+            M = self._sparse(docs, fit=True)
+        except ValueError as exc:  # "empty vocabulary" from scikit-learn
+            raise UsageError(f"Cannot build a vocabulary from these texts ({exc}); give more or longer texts.") from exc
+        n_components = min(self.n_components, M.shape[1] - 1, M.shape[0] - 1)
+        if n_components < 2:
+            # Too little data for topics: the normalised TF-IDF itself is the space.
+            self._svd = None
+            return np.asarray(M.toarray(), dtype=np.float32)
+        self._svd = TruncatedSVD(n_components, algorithm="randomized", n_iter=5, random_state=self.random_state)
+        if M.shape[0] > self.svd_fit_rows:
+            rows = np.random.RandomState(self.random_state).choice(M.shape[0], self.svd_fit_rows, replace=False)
+            self._svd.fit(M[np.sort(rows)])
+        else:
+            self._svd.fit(M)
+        return self._reduce(M)
+
+    def _reduce(self, M: sp.csr_matrix) -> np.ndarray:
+        if self._svd is None:
+            return np.asarray(M.toarray(), dtype=np.float32)
+        return normalize(self._svd.transform(M)).astype(np.float32, copy=False)
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        if self._word is None:
+            raise UsageError("The TF-IDF backend must be fitted (fit_transform) before transform.")
+        return self._reduce(self._sparse([stemmed(t) for t in texts], fit=False))
+
+
+class SemanticBackend:
+    """Placeholder for sentence embeddings from a locally installed model package."""
+
+    name = "semantic"
+
+    def __init__(self, random_state: int = 0):
+        raise BackendUnavailableError(
+            "The 'semantic' backend is not available in this installation; use --backend tfidf."
+        )
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+
+_BACKENDS = {"tfidf": TfidfBackend, "semantic": SemanticBackend}
+BACKEND_NAMES = tuple(_BACKENDS)
+
+
+def get_backend(name: str, random_state: int = 0) -> VectorBackend:
+    try:
+        factory = _BACKENDS[name]
+    except KeyError:
+        raise UsageError(f"Unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES)}.") from None
+    return factory(random_state=random_state)
