@@ -1,0 +1,213 @@
+"""The weekly clustering run: stable keys and members, assignment, min size, locks, recurrence."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from cli.main import cli
+from rca import curation
+from rca.clustering.text import STOP_WORDS
+from rca.db import Database
+from rca.errors import BusyError
+from rca.ingest.pipeline import ImportOptions, import_file
+from rca.locks import cluster_lock
+from rca.models import CauseEvent, ClusterRun, Complaint, RootCause
+from rca.tracking import ClusterOptions, run_clustering
+
+from .conftest import ROOT
+
+import sys
+
+sys.path.insert(0, str(ROOT / "sample_data"))
+from generate import iter_complaints, write_generic_csv  # noqa: E402
+
+
+def complaints(n=700, seed=3):
+    return sorted(iter_complaints(n, seed=seed), key=lambda c: c["created_at"])
+
+
+def import_rows(database, rows, path):
+    write_generic_csv(path, rows)
+    return import_file(database, path, ImportOptions(source="gen"))
+
+
+def membership(database) -> dict[str, list[str]]:
+    with database.session() as session:
+        rows = session.execute(select(RootCause.key, Complaint.external_id)
+                               .join(Complaint, Complaint.cause_id == RootCause.id)
+                               .order_by(RootCause.key, Complaint.external_id)).all()
+    members: dict[str, list[str]] = {}
+    for key, external_id in rows:
+        members.setdefault(key, []).append(external_id)
+    return members
+
+
+def titles(database) -> dict[str, str]:
+    with database.session() as session:
+        return dict(session.execute(select(RootCause.key, RootCause.title)).all())
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return complaints()
+
+
+def test_first_run_creates_causes_from_planted_problems(database, corpus, tmp_path):
+    import_rows(database, corpus, tmp_path / "all.csv")
+    result = run_clustering(database, ClusterOptions(window_days=None))
+    assert result.run_id and result.new_causes >= 6
+    assert result.considered == len(corpus)
+    assert result.new_cause_members + result.unassigned == len(corpus)
+    members = membership(database)
+    assert all(len(ids) >= 5 for ids in members.values())  # min size respected
+    # Most members of a cause share one planted problem.
+    planted = {str(c["id"]): c["cause"] for c in corpus}
+    purity = [max(map([planted[i] for i in ids].count, set(planted[i] for i in ids))) / len(ids)
+              for ids in members.values()]
+    assert sum(purity) / len(purity) > 0.8
+    with database.session() as session:
+        run = session.get(ClusterRun, result.run_id)
+        assert run.n_new_causes == result.new_causes and run.seconds > 0 and run.params["min_size"] == 5
+        created = session.scalars(select(CauseEvent.kind).where(CauseEvent.run_id == run.id)).all()
+        assert created.count("created") == result.new_causes
+
+
+def test_titles_and_keywords_are_free_of_stop_words(database, corpus, tmp_path):
+    import_rows(database, corpus, tmp_path / "all.csv")
+    run_clustering(database, ClusterOptions(window_days=None))
+    with database.session() as session:
+        causes = session.scalars(select(RootCause)).all()
+    assert causes
+    for cause in causes:
+        words = [w for term in cause.keywords for w in term.split()]
+        assert words and not set(words) & STOP_WORDS, cause.keywords
+        assert not any(w.isdigit() for w in words)
+        assert cause.title and len(cause.representative_ids) == 3
+        assert cause.first_seen <= cause.last_seen
+
+
+def test_running_twice_changes_nothing(database, corpus, tmp_path):
+    import_rows(database, corpus, tmp_path / "all.csv")
+    run_clustering(database, ClusterOptions(window_days=None))
+    before = membership(database), titles(database)
+    again = run_clustering(database, ClusterOptions(window_days=None))
+    assert again.nothing_new and again.run_id is None
+    assert (membership(database), titles(database)) == before
+
+
+def test_same_data_and_seed_give_identical_results(tmp_path, corpus, sqlite_template):
+    from .conftest import new_sqlite_url
+    outcomes = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        database = Database(new_sqlite_url(sqlite_template, folder))
+        import_rows(database, corpus, folder / "all.csv")
+        run_clustering(database, ClusterOptions(window_days=None, random_state=7))
+        outcomes.append((membership(database), titles(database)))
+        database.dispose()
+    assert outcomes[0] == outcomes[1]
+
+
+def test_adding_a_week_keeps_keys_and_members(database, corpus, tmp_path):
+    last_week_starts = corpus[-1]["created_at"] - timedelta(days=7)
+    older = [c for c in corpus if c["created_at"] < last_week_starts]
+    newer = [c for c in corpus if c["created_at"] >= last_week_starts]
+    import_rows(database, older, tmp_path / "older.csv")
+    run_clustering(database, ClusterOptions(window_days=None))
+    before, names = membership(database), titles(database)
+    import_rows(database, newer, tmp_path / "newer.csv")
+    result = run_clustering(database, ClusterOptions(window_days=None))
+    after = membership(database)
+    assert result.assigned_existing > len(newer) / 3  # the weekly flow joins existing causes
+    for key, ids in before.items():
+        assert after[key][: len(ids)] == ids or set(ids) <= set(after[key])  # nobody left a cause
+        assert titles(database)[key] == names[key]
+    with database.session() as session:
+        joined = session.scalars(select(Complaint).where(Complaint.assigned_run_id == result.run_id,
+                                                         Complaint.cause_id.in_(
+                                                             select(RootCause.id).where(
+                                                                 RootCause.created_run_id != result.run_id)))).all()
+        threshold = session.get(ClusterRun, result.run_id).params["threshold"]
+    assert joined and all(c.similarity >= threshold for c in joined)
+
+
+def test_min_size_and_unassigned(database, tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append({"id": 10_000 + i, "created_at": complaints(1)[0]["created_at"] + timedelta(hours=i),
+                     "subject": "Kettle stopped working", "body": f"My Aurora kettle stopped working after a week {i}",
+                     "requester_name": "", "requester_email": f"k{i}@example.com", "channel": "email", "tags": [],
+                     "status": "open", "product": "kettle", "page_url": "", "cause": "P06"})
+    for i, text in enumerate(["Gift card balance question please", "Gift card balance not showing",
+                              "Gift card balance is wrong"]):
+        rows.append({**rows[0], "id": 20_000 + i, "subject": "Gift card", "body": text})
+    import_rows(database, rows, tmp_path / "small.csv")
+    result = run_clustering(database, ClusterOptions(window_days=None, min_size=5))
+    members = membership(database)
+    assert len(members) == 1 and len(next(iter(members.values()))) >= 10
+    assert result.unassigned >= 3  # three gift-card complaints are too few for a cause of 5
+    with database.session() as session:
+        gift = session.scalars(select(Complaint.cause_id).where(Complaint.subject == "Gift card")).all()
+    assert gift == [None, None, None]
+
+
+def test_dry_run_saves_nothing(database, corpus, tmp_path):
+    import_rows(database, corpus[:300], tmp_path / "a.csv")
+    result = run_clustering(database, ClusterOptions(window_days=None, dry_run=True))
+    assert result.dry_run and result.new_causes > 0 and result.run_id is None
+    assert membership(database) == {}
+
+
+def test_window_limits_what_is_considered(database, corpus, tmp_path):
+    import_rows(database, corpus, tmp_path / "all.csv")
+    result = run_clustering(database, ClusterOptions(window_days=14))
+    newest = corpus[-1]["created_at"]
+    expected = sum(1 for c in corpus if c["created_at"] >= newest - timedelta(days=14))
+    assert result.considered == expected
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(database):
+    with cluster_lock(database):
+        with pytest.raises(BusyError, match="--wait"):
+            run_clustering(database, ClusterOptions())
+
+
+def test_recurrence_flagged_by_a_run(database, corpus, tmp_path):
+    last_week_starts = corpus[-1]["created_at"] - timedelta(days=7)
+    older = [c for c in corpus if c["created_at"] < last_week_starts]
+    newer = [c for c in corpus if c["created_at"] >= last_week_starts]
+    import_rows(database, older, tmp_path / "older.csv")
+    run_clustering(database, ClusterOptions(window_days=None))
+    with database.write_session() as session:
+        for cause in session.scalars(select(RootCause)).all():
+            curation.set_status(session, cause.key, "fixed", "ann", on=last_week_starts)
+    import_rows(database, newer, tmp_path / "newer.csv")
+    result = run_clustering(database, ClusterOptions(window_days=None))
+    assert result.recurred
+    with database.session() as session:
+        statuses = dict(session.execute(select(RootCause.key, RootCause.status)).all())
+    assert all(statuses[key] == "recurring" for key in result.recurred)
+
+
+def test_cli_cluster_and_runs_list(sqlite_url, corpus, tmp_path):
+    database = Database(sqlite_url)
+    import_rows(database, corpus[:400], tmp_path / "a.csv")
+    database.dispose()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--window", "12w", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)
+    assert changes and all(c["change"] == "new cause" and c["key"].startswith("RC-") for c in changes)
+    assert "Run 1:" in result.stderr
+    again = runner.invoke(cli, ["--db", sqlite_url, "cluster"])
+    assert "nothing to do" in again.stderr
+    runs = json.loads(runner.invoke(cli, ["--db", sqlite_url, "runs", "list", "--format", "json"]).stdout)
+    assert len(runs) == 1 and runs[0]["new_causes"] == len(changes)
+    bad = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--window", "soon"])
+    assert bad.exit_code == 2 and "90d" in bad.output
