@@ -315,3 +315,29 @@ def cause_breakdown(session: Session, cause_id: int, top: int = 5) -> CauseBreak
                                .group_by(column).order_by(func.count().desc(), column).limit(top))
         return [(value, count) for value, count in rows]
     return CauseBreakdown(top_values(Complaint.page_url), top_values(Complaint.product), top_values(Complaint.channel))
+
+
+# -- figures for the reports (added with reports/; existing functions above are unchanged) --
+
+def recurred_in_period(session: Session, period: Period) -> dict[int, int]:
+    """Causes that came back: per cause fixed at some point, its complaints received in
+    ``period`` after its fix date.
+
+    Unlike the ``recurring`` status (which describes today), this can be computed
+    for any past period, so a report can compare it with the period before.
+    """
+    query = (select(Complaint.cause_id, func.count())
+             .join(RootCause, Complaint.cause_id == RootCause.id)
+             .where(active_cause_filter(), RootCause.fixed_at.is_not(None),
+                    Complaint.received_at > RootCause.fixed_at,
+                    Complaint.received_at >= period.start, Complaint.received_at < period.end)
+             .group_by(Complaint.cause_id))
+    return dict(session.execute(query).all())
+
+
+def unassigned_sample(session: Session, period: Period, limit: int = 5) -> list[Complaint]:
+    """The newest complaints received in ``period`` that no cause claims."""
+    return list(session.scalars(
+        select(Complaint).where(Complaint.cause_id.is_(None), Complaint.received_at >= period.start,
+                                Complaint.received_at < period.end)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)))
