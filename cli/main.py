@@ -65,9 +65,9 @@ def cli(ctx: click.Context, db_url: str | None, actor: str | None) -> None:
 
 def _register() -> None:
     # Imported here so `rca --help` stays quick and each module stays small.
-    from . import causes_cmd, cluster_cmd, db_cmd, import_cmd
+    from . import causes_cmd, cluster_cmd, db_cmd, import_cmd, report_cmd
 
-    for module in (db_cmd, import_cmd, cluster_cmd, causes_cmd):
+    for module in (db_cmd, import_cmd, cluster_cmd, causes_cmd, report_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

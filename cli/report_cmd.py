@@ -1,0 +1,42 @@
+"""rca report: the PDF (or HTML) for leaders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .context import AppContext, pass_app
+
+
+@click.command("report")
+@click.option("--kind", type=click.Choice(["executive", "team"]), default="executive", show_default=True,
+              help="executive: 1-3 pages for leaders; team: every cause in detail for team leads.")
+@click.option("--period", metavar="2026-W47", help="ISO week to report (default: the week of the newest complaint).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="First day of a date range (with --to) instead of a week.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Last day of the range.")
+@click.option("--weeks", type=int, default=12, show_default=True, help="Weeks in the trend charts (2-52).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="FILE.pdf, or FILE.html for the HTML (default: rca-<kind>-<period>.pdf here).")
+@pass_app
+def report(app: AppContext, kind, period, date_from, date_to, weeks, out) -> None:
+    """Write the weekly report: what hurts customers most, what is new, what came back.
+
+    Prints the path of the file written.
+
+    \b
+    Examples:
+      rca report                                  # executive PDF for the newest week
+      rca report --period 2026-W47 --out weekly.pdf
+      rca report --kind team --from 2026-11-01 --to 2026-11-14
+      rca report --out preview.html               # HTML instead of PDF
+    """
+    from reports import write_report
+
+    path = write_report(app.database(), kind, period=period, date_from=date_from and date_from.date(),
+                        date_to=date_to and date_to.date(), weeks=weeks, out=out, folder=Path.cwd())
+    click.echo(str(path))
+
+
+COMMANDS = [report]
