@@ -77,8 +77,8 @@ class Database:
                                 "or postgresql://user@host/dbname)") from exc
         self.url = parsed
         self.dialect = parsed.get_backend_name()
-        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            folder = Path(parsed.database).expanduser().parent
+        if self.sqlite_path is not None:
+            folder = self.sqlite_path.parent
             if not folder.is_dir():
                 raise DatabaseError(f"folder {folder} does not exist: create it or choose another --db")
         try:
@@ -90,6 +90,16 @@ class Database:
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file, for SQLite URLs that name one (plain paths and file: URIs)."""
+        if self.dialect != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return None
+        name = self.url.database
+        if name.startswith("file:"):
+            name = name[len("file:"):].split("?", 1)[0]
+        return Path(name).expanduser()
 
     @property
     def display_url(self) -> str:

@@ -12,7 +12,6 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from sqlalchemy import text
 
@@ -43,11 +42,11 @@ def cluster_lock(database: Database, *, wait: bool = False, timeout: float = 360
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": CLUSTER_LOCK_KEY})
                 connection.commit()
         return
-    path = database.url.database
-    if database.dialect != "sqlite" or not path or path == ":memory:":
+    path = database.sqlite_path
+    if path is None:
         yield
         return
-    lock_path = Path(path).expanduser().with_name(Path(path).name + ".cluster-lock")
+    lock_path = path.with_name(path.name + ".cluster-lock")
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -388,4 +390,8 @@ def _insert_complaints(session: Session, rows: list[dict[str, Any]]) -> None:
             values[i] = json.dumps(values[i])
         return tuple(values)
     sql = f"INSERT INTO complaints ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    connection.connection.driver_connection.executemany(sql, [stored(row) for row in rows])
+    try:
+        connection.connection.driver_connection.executemany(sql, [stored(row) for row in rows])
+    except sqlite3.Error as exc:
+        # Same exception type as every other database failure, so callers handle one kind.
+        raise OperationalError(sql, None, exc) from exc
