@@ -235,3 +235,25 @@ __all__ = [
     "Rule",
     "Setting",
 ]
+
+
+from sqlalchemy import LargeBinary  # noqa: E402  (kept beside the one class that uses it)
+
+
+class ComplaintEmbedding(Base):
+    """A cached sentence embedding: one per complaint and model (rca.embeddings_cache).
+
+    ``vector`` is ``dim`` little-endian float32 values; ``text_hash`` is a digest
+    of exactly the text that was embedded, so an edited complaint is embedded again.
+    """
+
+    __tablename__ = "complaint_embeddings"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    text_hash: Mapped[str] = mapped_column(String(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+__all__.append("ComplaintEmbedding")

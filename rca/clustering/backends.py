@@ -112,30 +112,36 @@ class TfidfBackend:
         return self._reduce(self._sparse([stemmed(t) for t in texts], fit=False))
 
 
-class SemanticBackend:
-    """Placeholder for sentence embeddings from a locally installed model package."""
+def SemanticBackend(random_state: int = 0, **options) -> VectorBackend:
+    """Sentence embeddings from the locally installed model package (the ``semantic`` extra).
 
-    name = "semantic"
+    The implementation lives in rca.clustering.semantic so that torch and
+    sentence-transformers load only when this backend is chosen; without the
+    extra this raises BackendUnavailableError saying how to install it.
+    """
+    from rca.clustering.semantic import SemanticBackend as _Semantic, require_semantic
 
-    def __init__(self, random_state: int = 0):
-        raise BackendUnavailableError(
-            "The 'semantic' backend is not available in this installation; use --backend tfidf."
-        )
-
-    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    def transform(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    require_semantic()
+    return _Semantic(random_state=random_state, **options)
 
 
 _BACKENDS = {"tfidf": TfidfBackend, "semantic": SemanticBackend}
 BACKEND_NAMES = tuple(_BACKENDS)
 
 
+def semantic_available() -> bool:
+    """True when the semantic extra is installed (checked without importing torch)."""
+    from rca.clustering.semantic import semantic_available as available
+
+    return available()
+
+
 def get_backend(name: str, random_state: int = 0) -> VectorBackend:
+    """A backend by name; ``auto`` is ``semantic`` when its extra is installed, else ``tfidf``."""
+    if name == "auto":
+        name = "semantic" if semantic_available() else "tfidf"
     try:
         factory = _BACKENDS[name]
     except KeyError:
-        raise UsageError(f"Unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES)}.") from None
+        raise UsageError(f"Unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES + ('auto',))}.") from None
     return factory(random_state=random_state)
