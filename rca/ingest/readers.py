@@ -465,7 +465,7 @@ def _looks_like_jsonl(text: str, at_eof: bool) -> bool:
     """'{...}\\n{...}': a complete object, a newline, and another value."""
     try:
         _, end = json.JSONDecoder().raw_decode(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False  # one huge object (or broken JSON): let the JSON path report it
     rest = text[end:]
     return "\n" in rest[: len(rest) - len(rest.lstrip())] and bool(rest.strip())
@@ -480,6 +480,8 @@ def _read_json(path: str, opener: Callable[[], IO[bytes]], encoding: str,
         raise _stream_errors(path, opener, encoding, exc) from exc
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _too_deep(path, "the document") from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text.lstrip().startswith("{"):
             # JSON Lines whose first record was too big for the detection sample.
@@ -490,6 +492,11 @@ def _read_json(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     columns = _union_columns(flat[:_COLUMN_SCAN_RECORDS])
     rows = ((i, rec) for i, rec in enumerate(flat, 1))
     return RawTable(path, "json", encoding, columns, rows, compressed)
+
+
+def _too_deep(path: str, where: str) -> InputFileError:
+    # Python's json module recurses; a hostile file nests until the stack runs out.
+    return InputFileError(path, "JSON nested too deeply to be a help-desk export", where)
 
 
 def _json_error(path: str, text: str, exc: json.JSONDecodeError,
@@ -524,7 +531,10 @@ def _flatten_checked(path: str, record: Any, where: str) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise InputFileError(path, f"a JSON record is a {type(record).__name__}, "
                                    "not an object with fields", where)
-    return flatten(record)
+    try:
+        return flatten(record)
+    except RecursionError:
+        raise _too_deep(path, where) from None
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -578,6 +588,8 @@ def _jsonl_records(path: str, opener: Callable[[], IO[bytes]],
                 line = line.rstrip("\r\n")  # so an error column points inside the line
                 try:
                     value = loads(line)
+                except RecursionError:
+                    raise _too_deep(path, f"line {number}") from None
                 except json.JSONDecodeError as exc:
                     raise _json_error(path, line, exc, number - 1) from exc
                 yield number, _flatten_checked(path, value, f"line {number}")
