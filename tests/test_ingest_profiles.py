@@ -110,7 +110,8 @@ def test_jira_csv_repeated_labels_components_and_comments(tmp_path):
     assert row.received_raw == "14/Jul/25 3:42 PM"
     assert row.tags == ["kettle", "leak"]
     assert row.product == "Kettles, Hardware"
-    assert row.defect_type == "product_defect"  # Issue Type "Bug"
+    assert row.defect_type is None  # Issue Type "Bug" is a workflow type: the text rules decide
+    assert row.extra["Issue Type"] == "Bug"  # kept, not dropped
     assert row.status == "in progress"
     assert row.requester_name == "jdoe"
     assert row.extra["Comment"] == ["14/Jul/25 4:00 PM;jdoe;Seen it too"]

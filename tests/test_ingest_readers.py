@@ -205,7 +205,8 @@ def test_zendesk_json_object_is_unwrapped_and_flattened(tmp_path):
     first = got[0][1]
     assert first["via.channel"] == "web"
     assert first["tags"] == ["charger", "hardware"]
-    assert first["custom_fields"] == [{"id": 27642, "value": "745"}]  # list of objects kept
+    assert first["custom_fields.27642"] == "745"  # id/value lists become one column per id
+    assert "custom_fields" not in first
     assert got[1][1]["via.source.from.address"] == "a@b.example"
     assert got[1][1]["extra_field"] is None
 

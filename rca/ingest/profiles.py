@@ -298,9 +298,11 @@ JIRA = _profile(
         "channel": ("Custom field (Channel)", "Custom field (Request channel)"),
         "tags": ("Labels", "fields.labels"),
         "status": ("Status", "fields.status.name"),
-        "product": ("Component/s", "Components", "fields.components", "Custom field (Product)"),
+        "product": ("Custom field (Product)", "Component/s", "Components", "fields.components"),
         "page_url": ("Custom field (Page URL)",),
-        "defect_type": ("Custom field (Defect type)", "Issue Type", "fields.issuetype.name"),
+        # Not "Issue Type": Bug/Task/Support is a workflow type, and a typo
+        # filed as a Bug is still a typo; the text rules decide instead.
+        "defect_type": ("Custom field (Defect type)",),
     },
     signature=("Issue key", "Issue id", "Issue Type", "Summary", "Component/s", "Project key",
                "Project name", "Project type", "Resolution", "Fix Version/s",
@@ -322,7 +324,8 @@ FRESHDESK = _profile(
         "channel": ("Source",),
         "tags": ("Tags",),
         "status": ("Status",),
-        "product": ("Product", "product_id"),
+        "product": ("Product", "custom_fields.cf_product", "cf_product", "product_id"),
+        "page_url": ("Page URL", "custom_fields.cf_page_url", "cf_page_url"),
     },
     signature=("Created time", "Due by Time", "Resolved time", "Closed time",
                "Last update time", "Initial response time", "Resolution status",

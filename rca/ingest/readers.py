@@ -537,12 +537,23 @@ def _flatten_checked(path: str, record: Any, where: str) -> dict[str, Any]:
         raise _too_deep(path, where) from None
 
 
+def _is_id_value_list(value: Any) -> bool:
+    """Zendesk's and others' custom fields: ``[{"id": 360011112222, "value": "Kettle"}, ...]``."""
+    return bool(value) and isinstance(value, list) and all(
+        isinstance(item, dict) and "id" in item and "value" in item for item in value)
+
+
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become dotted keys (``via.channel``); lists are kept as they are."""
+    """Nested objects become dotted keys (``via.channel``); lists are kept as they are,
+    except id/value lists, which become one column per id (``custom_fields.360011112222``)
+    so that ``--map custom_fields.360011112222=product`` can name them."""
     out: dict[str, Any] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if _is_id_value_list(value):
+            for item in value:
+                out[f"{name}.{item['id']}"] = None if item["value"] == "" else item["value"]
+        elif isinstance(value, dict):
             if value:
                 out.update(flatten(value, name + "."))
             else:
