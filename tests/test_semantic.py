@@ -78,3 +78,17 @@ def test_cached_second_pass_embeds_nothing_and_another_model_re_embeds(database,
     with database.session() as session:
         assert EmbeddingCache().count(session, fresh.model_key) == 3
         assert EmbeddingCache().count(session, "another/model@128") == 3
+
+
+def test_a_run_removes_its_mean_and_transform_uses_the_same_space():
+    words = ["card", "refund", "transfer", "pin", "fee", "app", "account", "cash", "rate", "limit"]
+    texts = [f"problem number {i} with my {words[i % 10]} and the {words[(i * 3) % 10]}" for i in range(60)]
+    fitted = get_backend("semantic")
+    with pytest.raises(Exception, match="fitted"):
+        fitted.transform(texts[:1])
+    vectors = fitted.fit_transform(texts)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    raw = fitted.raw_vectors(texts)
+    # Centring spreads the texts out: lower average similarity than the raw vectors.
+    assert (vectors @ vectors.T).mean() < (raw @ raw.T).mean() - 0.2
+    np.testing.assert_allclose(fitted.transform(texts[:2]), vectors[:2], atol=1e-5)

@@ -40,8 +40,20 @@ MAX_TOKENS = 128
 DIM = 384
 CHARS_PER_TOKEN = 8  # generous: texts are cut to MAX_TOKENS * 8 characters before tokenizing
 
-# Cosine similarity a complaint needs to join an existing cause in this space
-# (see SemanticBackend.assign_threshold).
+# Sentence embeddings of one domain share a large common direction ("this is a
+# banking complaint"): raw cosines between unrelated complaints sit around
+# 0.3-0.7, which compresses every distance the clustering looks at.  Each run
+# subtracts the mean vector of its own texts and re-normalises (as TF-IDF
+# learns its space per run).  Measured on banking77 with the unchanged
+# clustering: NMI 0.816 -> 0.822 on test.csv; see the README for train.csv.
+# Fewer texts than this cannot estimate a mean worth removing: left raw.
+CENTER_MIN_TEXTS = 50
+
+# Cosine similarity (in the centred space) a complaint needs to join an
+# existing cause.  Calibrated on banking77 with 60 intents as known causes
+# and 17 held out as new ones: 0.55 lets the known causes claim ~85% of their
+# complaints (92% of those to the right cause) while 63% of a new cause's
+# complaints stay unclaimed and can form the new cause.
 ASSIGN_THRESHOLD = 0.55
 
 _models: dict[tuple[str, int], Any] = {}
@@ -103,14 +115,14 @@ def load_model(max_tokens: int = MAX_TOKENS):
 
 
 class SemanticBackend:
-    """all-MiniLM-L6-v2 sentence embeddings (384 dimensions, unit length).
+    """all-MiniLM-L6-v2 sentence embeddings (384 dimensions, unit length), centred per run.
 
-    The space is fixed (nothing is learned from the run's texts), so
-    ``fit_transform`` and ``transform`` are the same; each text's vector
-    depends on that text alone, which is what makes caching per complaint
-    sound.  Given ``ids`` and ``database``, vectors are read from and written
-    to the ``complaint_embeddings`` table (rca.embeddings_cache), so a weekly
-    run embeds only the complaints it has not embedded before.
+    Each text's model vector depends on that text alone, which is what makes
+    caching per complaint sound: given ``ids`` and ``database``, the raw
+    vectors are read from and written to the ``complaint_embeddings`` table
+    (rca.embeddings_cache), so a weekly run embeds only the complaints it has
+    not embedded before.  What a run learns is cheap and never cached: the
+    mean vector of its texts, removed before clustering (see CENTER_MIN_TEXTS).
     """
 
     name = "semantic"
@@ -130,6 +142,8 @@ class SemanticBackend:
         self.model_name = model_name
         self.embedded = 0  # texts actually run through the model by this backend (cache misses)
         self.cache_hits = 0
+        self._mean: np.ndarray | None = None  # learned by fit_transform
+        self._fitted = False
 
     @property
     def model_key(self) -> str:
@@ -159,12 +173,9 @@ class SemanticBackend:
         out[keep] = np.asarray(vectors, dtype=np.float32)
         return out
 
-    def fit_transform(self, texts: Sequence[str], ids: Sequence[int] | None = None,
-                      database=None) -> np.ndarray:
-        return self.transform(texts, ids=ids, database=database)
-
-    def transform(self, texts: Sequence[str], ids: Sequence[int] | None = None,
-                  database=None) -> np.ndarray:
+    def raw_vectors(self, texts: Sequence[str], ids: Sequence[int] | None = None,
+                    database=None) -> np.ndarray:
+        """Model vectors (unit length; zero for texts without words), through the cache when given ids."""
         texts = [self._clip(t) for t in texts]
         if texts and not any(any(c.isalnum() for c in t) for t in texts):
             raise UsageError("No words to embed: every text is empty or has no letters or digits.")
@@ -175,3 +186,32 @@ class SemanticBackend:
         vectors, hits = embed_with_cache(database, self.model_key, ids, texts, self.embed)
         self.cache_hits += hits
         return vectors
+
+    def _centre(self, vectors: np.ndarray) -> np.ndarray:
+        if self._mean is None:
+            return vectors
+        nonzero = np.abs(vectors).sum(axis=1) > 0
+        out = vectors - self._mean
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out = np.divide(out, norms, out=np.zeros_like(out), where=norms > 1e-12)
+        out[~nonzero] = 0.0
+        return out.astype(np.float32, copy=False)
+
+    def fit_transform(self, texts: Sequence[str], ids: Sequence[int] | None = None,
+                      database=None) -> np.ndarray:
+        """This run's space: the model's vectors less their mean, re-normalised.
+
+        ``ids`` (complaint ids, parallel to ``texts``) and ``database`` turn on
+        the embedding cache; backends without a cache ignore them.
+        """
+        raw = self.raw_vectors(texts, ids=ids, database=database)
+        nonzero = np.abs(raw).sum(axis=1) > 0
+        self._mean = raw[nonzero].mean(axis=0) if nonzero.sum() >= CENTER_MIN_TEXTS else None
+        self._fitted = True
+        return self._centre(raw)
+
+    def transform(self, texts: Sequence[str], ids: Sequence[int] | None = None,
+                  database=None) -> np.ndarray:
+        if not self._fitted:
+            raise UsageError("The semantic backend must be fitted (fit_transform) before transform.")
+        return self._centre(self.raw_vectors(texts, ids=ids, database=database))
