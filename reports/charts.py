@@ -129,7 +129,7 @@ def trend_multiples(panels: Sequence[tuple[str, Sequence[int]]], week_labels: Se
                                wspace=0.28, hspace=0.75)
         x = list(range(len(week_labels)))
         short = [label.split("-")[-1] for label in week_labels]
-        for axes, (title, values) in itertools.zip_longest(grid.flat, panels):
+        for axes, (title, values) in itertools.zip_longest(grid.flat, panels, fillvalue=(None, None)):
             if title is None:
                 axes.set_visible(False)
                 continue

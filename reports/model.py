@@ -24,7 +24,7 @@ from rca.lifecycle import FIXED_STATUSES, complaints_since_fix
 from rca.models import RootCause
 
 from . import charts
-from .text import (KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, quote, shorten,
+from .text import (KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, quote, shorten,
                    signed)
 
 KINDS = ("executive", "team")
@@ -276,7 +276,7 @@ def _headline_count(label: str, now: int, before: int, hint: str, more_is: str =
 
 def _headlines(summary, previous_summary, recurred: int, previous_recurred: int) -> list[Headline]:
     share_now, share_before = summary.top5_share, previous_summary.top5_share
-    points = round((share_now - share_before) * 100)
+    points = round(share_now * 100) - round(share_before * 100)  # the difference of the two shown figures
     days_now, days_before = summary.median_days_to_fix, previous_summary.median_days_to_fix
     if days_now is None or days_before is None or round(days_now, 1) == round(days_before, 1):
         days_delta, days_arrow, days_tone = ("±0" if days_now is not None and days_before is not None else "–"), "", \
@@ -436,8 +436,8 @@ def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[
 
     worst, _ = pick(active)
     out.append(Takeaway("Hurts most", worst.key, _title(worst.title, 70),
-                        f"{number(worst.count)} complaints ({percent(worst.count / total)} of all) from "
-                        f"{number(worst.customers)} customers"))
+                        f"{plural(worst.count, 'complaint')} ({percent(worst.count / total)} of all) from "
+                        f"{plural(worst.customers, 'customer')}"))
     g, _ = pick(sorted((f for f in active if f.previous and f.count > f.previous),
                        key=lambda f: (-(f.count - f.previous), f.key)))
     if g:
@@ -448,7 +448,7 @@ def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[
     if n:
         rest = f"; {count - 1} more new cause{'s' if count > 2 else ''}" if count > 1 else ""
         out.append(Takeaway("New", n.key, _title(n.title, 70),
-                            f"{number(n.count)} complaints since {day(n.first_seen)}{rest}"))
+                            f"{plural(n.count, 'complaint')} since {day(n.first_seen)}{rest}"))
     else:
         e, count = pick(sorted((f for f in active if f.cause_id in emerging),
                                key=lambda f: (-emerging[f.cause_id].observed, f.key)))
@@ -460,7 +460,7 @@ def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[
     if b:
         rest = f"; {count - 1} more came back" if count > 1 else ""
         out.append(Takeaway("Came back", b.key, _title(b.title, 70),
-                            f"{number(recurred[b.cause_id])} complaints after its fix on {day(b.fixed_at)}{rest}"))
+                            f"{plural(recurred[b.cause_id], 'complaint')} after its fix on {day(b.fixed_at)}{rest}"))
     return out
 
 
@@ -479,17 +479,17 @@ def _attention(figures, period, emerging, recurred, total, week: str) -> tuple[l
         rows.append(Attention(tag, f.key, _title(f.title, 44), _owner(f.owner), why))
 
     for f in sorted((f for f in figures if f.cause_id in recurred), key=lambda f: (-recurred[f.cause_id], f.key)):
-        add("Recurred", f, f"{number(recurred[f.cause_id])} complaint(s) after its fix on {day(f.fixed_at)}")
+        add("Recurred", f, f"{plural(recurred[f.cause_id], 'complaint')} after its fix on {day(f.fixed_at)}")
     for f in sorted((f for f in figures if f.status == "recurring" and f.cause_id not in seen),
                     key=lambda f: (-f.count, f.key)):
-        add("Recurred", f, f"status recurring; {number(f.count)} complaint(s) in the period")
+        add("Recurred", f, f"status recurring; {plural(f.count, 'complaint')} in the period")
     for f in sorted((f for f in figures if f.cause_id in emerging and f.cause_id not in seen),
                     key=lambda f: (-emerging[f.cause_id].observed, f.key)):
         add("Emerging", f, _emerging_words(emerging[f.cause_id], week))
     big = [f for f in figures if f.count][:TOP_CAUSES]
     for f in big:
         if f.cause_id not in seen and not f.owner and f.status not in CLOSED_STATUSES:
-            add("No owner", f, f"#{big.index(f) + 1} with {number(f.count)} complaints "
+            add("No owner", f, f"#{big.index(f) + 1} with {plural(f.count, 'complaint')} "
                                f"({percent(f.count / total if total else 0)}); nobody assigned")
     return rows[:ATTENTION_ROWS], max(len(rows) - ATTENTION_ROWS, 0)
 

@@ -31,7 +31,7 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1]
     space = cut.rfind(" ")
-    if space >= limit * 0.6:  # a word boundary close to the end: cut there
+    if space >= limit * 0.5:  # a word boundary in the second half: cut there
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS
 
@@ -74,3 +74,8 @@ def period_dates(start: datetime, end: datetime) -> str:
 
 def signed(value: int) -> str:
     return f"+{value:,}" if value > 0 else (f"−{-value:,}" if value < 0 else "±0")
+
+
+def plural(count: int, word: str) -> str:
+    """'1 complaint', '2 complaints', '1,204 complaints'."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
