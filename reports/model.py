@@ -8,8 +8,8 @@ formats them. Every piece of customer or curator text passes through
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone  # noqa: F401 (date: resolve_period's types)
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from rca import analytics, queries
 from rca.analytics import (EMERGING_BASELINE_WEEKS, CauseFigures, Period, cause_figures, date_range_period,
-                           emerging_causes, emerging_rule, latest_week, parse_period, period_summary,
-                           recurred_in_period, unassigned_sample, week_labels, week_period, weekly_counts)
+                           emerging_causes, emerging_rule, latest_week, parse_period, period_breakdowns,
+                           period_summary, recurred_in_period, representative_complaints, unassigned_sample,
+                           week_labels, week_period, weekly_counts)
 from rca.errors import UsageError
 from rca.lifecycle import FIXED_STATUSES, complaints_since_fix
-from rca.models import RootCause
+from rca.models import Complaint, RootCause
 
 from . import charts
 from .text import (KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, quote, shorten,
@@ -201,7 +202,6 @@ class CauseSection:
     tone: str
     customers: int
     total: int
-    total_customers: int
     first_seen: str
     last_seen: str
     fixed: str
@@ -238,16 +238,14 @@ class TeamReport:
 def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int) -> Frame:
     previous = period.previous()
     anchor = trend_anchor(period)
-    has_any = session.scalar(select(RootCause.id).limit(1)) is not None or complaints > 0
-    from rca.models import Complaint
-
-    has_complaints = complaints > 0 or session.scalar(select(Complaint.id).limit(1)) is not None
+    empty = complaints == 0 and session.scalar(select(Complaint.id).limit(1)) is None \
+        and session.scalar(select(RootCause.id).limit(1)) is None
     return Frame(kind=kind, title="Executive summary" if kind == "executive" else "Team lead report",
                  period_label=period.label, period_dates=period_dates(period.start, period.end),
                  previous_label=previous.label, previous_dates=period_dates(previous.start, previous.end),
                  weeks=weeks, week_labels=week_labels(anchor, weeks),
                  generated=f"{datetime.now(timezone.utc):%d %b %Y %H:%M} UTC", complaints=complaints,
-                 empty_database=not (has_any or has_complaints))
+                 empty_database=empty)
 
 
 def _delta(now: int, before: int) -> tuple[str, str, str]:
@@ -409,7 +407,8 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
         attention=attention, attention_more=more,
         fixed=_fixed(session, figures, period, weeks),
         quotes=[CauseQuotes(f.key, _title(f.title), f.count,
-                            _quotes(queries.cause_detail(session, f.key).representatives, QUOTES_PER_CAUSE))
+                            _quotes(representative_complaints(session, session.get(RootCause, f.cause_id), period,
+                                                              QUOTES_PER_CAUSE + 2), QUOTES_PER_CAUSE))
                 for f in active[:QUOTED_CAUSES]],
         unassigned=summary.unassigned, unassigned_share=percent(summary.unassigned_share))
 
@@ -533,7 +532,9 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
     flagged = [f for f in shown[TEAM_DETAILED:] if f.cause_id in emerging or f.cause_id in recurred
                or f.status == "recurring"]
     detailed += flagged[:TEAM_DETAILED_MAX - len(detailed)]
-    sections = [_section(session, f, series.get(f.cause_id, zero), period, emerging, recurred) for f in detailed]
+    breakdowns = period_breakdowns(session, [f.cause_id for f in detailed], period)
+    sections = [_section(session, f, series.get(f.cause_id, zero), period, emerging, recurred,
+                         breakdowns[f.cause_id]) for f in detailed]
     unassigned_weekly = series.get(None, zero)
     return TeamReport(
         frame=frame, headlines=_headlines(summary, previous_summary, len(recurred), len(previous_recurred)),
@@ -545,13 +546,14 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
         quiet_causes=len(figures) - len(shown), not_detailed=len(shown) - len(sections))
 
 
-def _section(session: Session, f: CauseFigures, weekly: list[int], period: Period, emerging, recurred) -> CauseSection:
-    detail = queries.cause_detail(session, f.key)
-    cause = detail.cause
+def _section(session: Session, f: CauseFigures, weekly: list[int], period: Period, emerging, recurred,
+             breakdown) -> CauseSection:
+    cause = session.get(RootCause, f.cause_id)
     delta, _, tone = _delta(f.count, f.previous)
-    events = [Event(f"{e.at:%d %b %Y}", clean(e.actor, 40), _event_text(e)) for e in reversed(detail.events)]
-    last_seen = getattr(detail, "last_seen", None) or cause.last_seen
-    first_seen = getattr(detail, "first_seen", None) or cause.first_seen
+    events = [Event(f"{e.at:%d %b %Y}", clean(e.actor, 40), _event_text(e))
+              for e in reversed(queries.history(session, f.key))]
+    merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)
+                             .order_by(RootCause.key)).all()
 
     def values(pairs):
         return [(clean(value, 80) or "—", count) for value, count in pairs]
@@ -559,16 +561,15 @@ def _section(session: Session, f: CauseFigures, weekly: list[int], period: Perio
     return CauseSection(
         key=f.key, title=_title(f.title, 200), status=f.status, owner=_owner(f.owner),
         defect_type=(f.defect_type or "—").replace("_", " "), count=f.count, previous=f.previous, delta=delta,
-        tone=tone, customers=f.customers, total=detail.total, total_customers=detail.customers,
-        first_seen=day(first_seen), last_seen=day(last_seen), fixed=day(f.fixed_at),
-        since_fix=detail.received_since_fix,
+        tone=tone, customers=f.customers, total=f.total,
+        first_seen=day(cause.first_seen), last_seen=day(cause.last_seen), fixed=day(f.fixed_at),
+        since_fix=complaints_since_fix(session, cause),
         keywords=[k for k in (clean(word, KEYWORD_CHARS) for word in (cause.keywords or [])[:12]) if k],
         weekly=list(weekly), bars=charts.sparkbars(weekly),
-        pages=values(detail.breakdown.pages), products=values(detail.breakdown.products),
-        channels=values(detail.breakdown.channels),
-        examples=_quotes(detail.representatives, QUOTES_PER_CAUSE),
+        pages=values(breakdown.pages), products=values(breakdown.products), channels=values(breakdown.channels),
+        examples=_quotes(representative_complaints(session, cause, period, QUOTES_PER_CAUSE + 2), QUOTES_PER_CAUSE),
         events=events[:8], events_more=max(len(events) - 8, 0),
-        merged=[clean(k, 16) for k in detail.merged_keys], tags=_tags(f, period, emerging, recurred))
+        merged=[clean(k, 16) for k in merged], tags=_tags(f, period, emerging, recurred))
 
 
 def _event_text(event) -> str:

@@ -15,7 +15,6 @@ Emerging in W47: RC-0001 (6 against 5/8 a week) and RC-0003 (new, 5).
 
 from __future__ import annotations
 
-import io
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -28,9 +27,8 @@ from cli.main import cli
 from rca import analytics
 from rca.analytics import parse_period
 from rca.db import Database
-from reports import render_html, write_report
-from reports.model import TEAM_DETAILED, build_report, executive_report, resolve_period, team_report
-from reports.render import html_to_pdf
+from reports import write_report
+from reports.model import build_report, executive_report, resolve_period, team_report
 
 from .factories import Factory, utc
 
@@ -78,6 +76,30 @@ def test_analytics_recurred_in_period_and_unassigned_sample(report_db):
         sample = analytics.unassigned_sample(session, W47, limit=2)
         assert [c.received_at.date().isoformat() for c in sample] == ["2026-11-21", "2026-11-17"]
         assert all(c.cause_id is None for c in sample)
+
+
+def test_analytics_representatives_and_period_breakdowns(report_db):
+    from rca.models import Complaint, RootCause
+
+    with report_db.write_session() as session:
+        a = session.query(RootCause).filter_by(key="RC-0001").one()
+        ids = {c.received_at.strftime("%m-%d"): c.id for c in session.query(Complaint).filter_by(cause_id=a.id)}
+        # No similarity and no representatives: the period's complaints in id order.
+        got = analytics.representative_complaints(session, a, W47, limit=3)
+        assert [c.id for c in got] == [ids["11-16"], ids["11-17"], ids["11-18"]]
+        assert len(analytics.representative_complaints(session, a, None, limit=20)) == 11
+        session.query(Complaint).filter_by(id=ids["11-19"]).update({"similarity": 0.9})
+        assert analytics.representative_complaints(session, a, W47, limit=1)[0].id == ids["11-19"]
+        a.representative_ids = [ids["11-04"], ids["11-02 09"] if "11-02 09" in ids else ids["11-02"]]
+        session.flush()
+        got = analytics.representative_complaints(session, a, W47, limit=3)
+        assert [c.id for c in got] == [ids["11-04"], ids["11-02"]]  # the cluster's choice, in its order
+        keys = {cause.key: cause.id for cause in session.query(RootCause)}
+        found = analytics.period_breakdowns(session, [keys["RC-0001"], keys["RC-0002"], keys["RC-0003"]], W46)
+        assert found[keys["RC-0001"]].pages == [("https://shop.example.com/checkout", 3)]
+        assert found[keys["RC-0002"]].channels == [("chat", 4)] and found[keys["RC-0002"]].pages == []
+        assert found[keys["RC-0003"]].products == []  # none in W46
+        assert analytics.period_breakdowns(session, [], W46) == {}
 
 
 def test_previous_period_summary_reuses_one_scan(report_db):
@@ -155,11 +177,12 @@ def test_team_report_sections_and_pool(report_db):
         report = team_report(session, W47, weeks=3)
     assert [(r.key, r.count) for r in report.index] == [("RC-0001", 6), ("RC-0003", 5), ("RC-0002", 1)]
     a = report.sections[0]
-    assert (a.key, a.weekly, a.total, a.total_customers, a.owner, a.status) == (
-        "RC-0001", [2, 3, 6], 11, 9, "dana", "investigating")
+    assert (a.key, a.weekly, a.total, a.owner, a.status) == ("RC-0001", [2, 3, 6], 11, "dana", "investigating")
     assert a.keywords == ["currency", "checkout total"]
-    assert a.pages == [("https://shop.example.com/checkout", 11)]
-    assert a.products == [("Web shop", 11)] and a.channels == [("email", 11)]
+    assert a.pages == [("https://shop.example.com/checkout", 6)]  # W47 only
+    assert a.products == [("Web shop", 6)] and a.channels == [("email", 6)]
+    c = report.sections[1]
+    assert (c.key, c.products, c.channels, c.pages) == ("RC-0003", [("Aurora kettle", 5)], [("phone", 5)], [])
     assert report.sections[2].since_fix == 2
     assert (report.unassigned, report.unassigned_share, report.unassigned_previous) == (3, "20%", 1)
     assert report.unassigned_weekly == [0, 1, 3]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-import reports.render as render
 from rca.analytics import parse_period
 from reports import render_html
 from reports.model import executive_report, team_report
@@ -97,7 +96,6 @@ def test_fetcher_serves_bundled_files_and_refuses_everything_else(tmp_path):
     assert response.read() == mark.read_bytes() and response.content_type == "image/svg+xml"
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
-    (STATIC.parent / "templates" / "report.css").resolve()
     for url in ["file:///etc/passwd", outside.as_uri(), "http://evil.example/x.png", "https://evil.example/x.css",
                 "data:text/plain,hello", "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=", "ftp://evil.example/x",
                 f"{STATIC.as_uri()}/../templates/report.css", f"{STATIC.as_uri()}/../../rca/db.py",
