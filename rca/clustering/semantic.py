@@ -130,6 +130,9 @@ class SemanticBackend:
     assign_threshold = ASSIGN_THRESHOLD
     # Same clustering (rca.clustering.algorithm.cluster_vectors) with its defaults.
     cluster_params: dict = {}
+    # fit_transform/transform accept ids= and database= (the embedding cache);
+    # callers check this flag so backends without a cache keep their signature.
+    caches_embeddings = True
 
     def __init__(self, random_state: int = 0, *, max_tokens: int = MAX_TOKENS, batch_size: int = 32,
                  model_name: str = MODEL_ID):

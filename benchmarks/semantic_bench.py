@@ -1,0 +1,281 @@
+"""Speed of the semantic backend on this machine, and what truncating long complaints costs.
+
+Usage (from the repo root, with the semantic extra installed):
+
+    python benchmarks/semantic_bench.py throughput [DATA_DIR]   # short vs long texts, texts/s
+    python benchmarks/semantic_bench.py truncation [DATA_DIR]   # quality of 64/128/256 tokens on long texts
+    python benchmarks/semantic_bench.py threshold  [DATA_DIR]   # how assign_threshold was chosen
+    python benchmarks/semantic_bench.py weekly N [--new M]      # incremental weekly run, N complaints + M new
+
+DATA_DIR holds banking77's test.csv and train.csv (default ../shared/data/banking77).
+
+Long complaints are built from banking77 so their intent is known: a greeting,
+then three same-intent sentences, then unrelated account history and a
+sign-off (about 300-450 word pieces).  ``truncation`` also scores a "buried"
+variant whose intent comes only after a 150-word-piece preamble, the case
+truncation cannot handle.  Quality is nearest-centroid accuracy against
+intent centroids made from test.csv's short texts.
+
+``weekly`` builds a database from sample_data's generator (N complaints, then
+M newer ones imported afterwards) and times run_clustering with the semantic
+backend twice: cold (empty cache: embeds everything) and after the new import
+(warm cache: embeds only the M new complaints).
+Until rca.tracking passes complaint ids to the backend, the bench gives the
+backend the ids itself (see ``_IdsFromTexts``), exactly what that change does.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from rca.clustering.evaluate import read_labeled_csv  # noqa: E402
+
+GREETINGS = ["Hello,", "Hi there,", "Good morning,", "Dear support team,", "To whom it may concern,"]
+FILLER = [
+    "I have been a customer of yours for about six years and I have always recommended you to my friends and family.",
+    "My salary is paid into this account every month and I use it for nearly all of my day to day spending.",
+    "Last year I also opened a savings pot with you and I moved most of my emergency fund over from my old bank.",
+    "I travel for work quite a lot, mostly within Europe, and I usually rely on the app to keep track of everything.",
+    "I already tried the chat in the app twice this week but nobody answered and the conversation was closed.",
+    "My partner has an account with you as well and has never had any trouble, which is why this is so surprising.",
+    "I am writing from my laptop because my phone screen cracked over the weekend and is hard to read at the moment.",
+    "Please note that I am away from the fourteenth to the twentieth so email is the best way to reach me.",
+    "I would appreciate a reply in writing so that I have a record of what was agreed for my own files.",
+    "I really hope this can be sorted out soon because it is making it difficult to plan the rest of the month.",
+]
+SIGN_OFFS = ["Thanks in advance,\nSam", "Kind regards,\nAlex Morgan", "Best,\nJ.", "Many thanks\nChris"]
+
+
+def data_dir(argv: list[str]) -> Path:
+    return Path(argv[0]) if argv else REPO.parent / "shared" / "data" / "banking77"
+
+
+def long_complaints(texts: list[str], labels: list[str], per_label: int, seed: int = 0,
+                    buried: bool = False) -> tuple[list[str], list[str]]:
+    """Several-paragraph complaints whose intent is one banking77 label."""
+    rng = random.Random(seed)
+    by_label: dict[str, list[str]] = {}
+    for t, y in zip(texts, labels):
+        by_label.setdefault(y, []).append(t)
+    out_t, out_y = [], []
+    for label in sorted(by_label):
+        pool = by_label[label]
+        for _ in range(per_label):
+            issue = " ".join(rng.sample(pool, min(3, len(pool))))
+            history = " ".join(rng.sample(FILLER, 4))
+            more = " ".join(rng.sample(FILLER, 3))
+            preamble = " ".join(rng.sample(FILLER, 5)) + "\n\n" if buried else ""
+            body = f"{rng.choice(GREETINGS)}\n\n{preamble}{issue}\n\n{history}\n\n{more}\n\n{rng.choice(SIGN_OFFS)}"
+            out_t.append(body)
+            out_y.append(label)
+    return out_t, out_y
+
+
+def _rate(backend, texts: list[str]) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    vectors = backend.embed(texts)
+    return vectors, len(texts) / (time.perf_counter() - start)
+
+
+def _load(max_tokens: int):
+    from rca.clustering.semantic import SemanticBackend, load_model
+
+    backend = SemanticBackend(max_tokens=max_tokens)
+    load_model(max_tokens)  # not part of the timing
+    backend.embed(["warm up the model"])
+    return backend
+
+
+def _tokens(texts: list[str]) -> float:
+    from rca.clustering.semantic import load_model
+
+    tokenizer = load_model().tokenizer
+    return float(np.mean([len(tokenizer(t)["input_ids"]) for t in texts]))
+
+
+def throughput(argv: list[str]) -> int:
+    import torch
+
+    test, labels = read_labeled_csv(data_dir(argv) / "test.csv")
+    short = test[:1024]
+    long_texts, _ = long_complaints(test, labels, per_label=1)
+    long_texts = long_texts[:96]
+    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows these)")
+    print(f"{'texts':<22} {'n':>5} {'word pieces':>12} {'max tokens':>10} {'texts/s':>8}")
+    for max_tokens in (128,):
+        backend = _load(max_tokens)
+        _, rate = _rate(backend, short)
+        print(f"{'short (banking77)':<22} {len(short):>5} {_tokens(short):>12.0f} {max_tokens:>10} {rate:>8.1f}", flush=True)
+    for max_tokens in (64, 128, 256):
+        backend = _load(max_tokens)
+        _, rate = _rate(backend, long_texts)
+        print(f"{'long (4-6 paragraphs)':<22} {len(long_texts):>5} {_tokens(long_texts):>12.0f} {max_tokens:>10} {rate:>8.1f}", flush=True)
+    return 0
+
+
+def truncation(argv: list[str]) -> int:
+    folder = data_dir(argv)
+    test, test_labels = read_labeled_csv(folder / "test.csv")
+    train, train_labels = read_labeled_csv(folder / "train.csv")
+    backend = _load(128)
+    names = sorted(set(test_labels))
+    index = {n: i for i, n in enumerate(names)}
+    vectors = backend.embed(test)
+    y = np.array([index[t] for t in test_labels])
+    centroids = np.vstack([vectors[y == i].mean(axis=0) for i in range(len(names))])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+
+    def accuracy(v: np.ndarray, labels: list[str]) -> float:
+        return float(np.mean((v @ centroids.T).argmax(axis=1) == np.array([index[t] for t in labels])))
+
+    short_t, short_y = [], []
+    rng = random.Random(1)
+    for name in names:
+        pool = [t for t, l in zip(train, train_labels) if l == name]
+        short_t += rng.sample(pool, 2)
+        short_y += [name, name]
+    print(f"{'texts (from train.csv)':<30} {'max tokens':>10} {'accuracy':>9} {'texts/s':>8}")
+    v, rate = _rate(backend, short_t)
+    print(f"{'short, one sentence':<30} {128:>10} {accuracy(v, short_y):>9.3f} {rate:>8.1f}", flush=True)
+    for buried in (False, True):
+        texts, labels = long_complaints(train, train_labels, per_label=2, seed=2, buried=buried)
+        for max_tokens in (64, 128, 256):
+            b = _load(max_tokens)
+            v, rate = _rate(b, texts)
+            kind = "long, intent after preamble" if buried else "long, intent first"
+            print(f"{kind:<30} {max_tokens:>10} {accuracy(v, labels):>9.3f} {rate:>8.1f}", flush=True)
+    return 0
+
+
+def threshold(argv: list[str]) -> int:
+    """Known causes = 60 random intents (centroids from train); the 17 others are new causes."""
+    folder = data_dir(argv)
+    test, yte = read_labeled_csv(folder / "test.csv")
+    train, ytr = read_labeled_csv(folder / "train.csv")
+    backend = _load(128)
+    Xall = backend.fit_transform(train + test)  # one run's centred space
+    Xtr, Xte = Xall[: len(train)], Xall[len(train):]
+    labels = sorted(set(ytr))
+    ytr_i = np.array([labels.index(t) for t in ytr])
+    yte_i = np.array([labels.index(t) for t in yte])
+    C = np.vstack([Xtr[ytr_i == i].mean(axis=0) for i in range(len(labels))])
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    grid = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
+    rows = {t: [] for t in grid}
+    for seed in range(10):
+        known = np.random.RandomState(seed).choice(len(labels), 60, replace=False)
+        S = Xte @ C[known].T
+        best, right = S.max(axis=1), known[S.argmax(axis=1)] == yte_i
+        is_known = np.isin(yte_i, known)
+        for t in grid:
+            claimed = best >= t
+            rows[t].append((claimed[is_known].mean(), right[claimed & is_known].mean(), claimed[~is_known].mean()))
+    print(f"{'threshold':>9} {'known claimed':>14} {'right cause':>12} {'new wrongly claimed':>20}")
+    for t in grid:
+        a, b, c = np.mean(rows[t], axis=0)
+        print(f"{t:>9.2f} {a:>14.1%} {b:>12.1%} {c:>20.1%}")
+    return 0
+
+
+class _IdsFromTexts:
+    """Gives the semantic backend complaint ids, as rca.tracking will once it passes them.
+
+    Identical texts have identical vectors, so mapping a text to any complaint
+    with that text is exactly what passing the ids does, cache-wise.
+    """
+
+    def __init__(self, backend, database):
+        from sqlalchemy import select
+
+        from rca.models import Complaint
+        from rca.tracking import complaint_text
+
+        self.backend, self.database = backend, database
+        self.name = backend.name
+        self.assign_threshold = backend.assign_threshold
+        with database.session() as session:
+            self.ids = {complaint_text(s, b): i for i, s, b in
+                        session.execute(select(Complaint.id, Complaint.subject, Complaint.body))}
+
+    def fit_transform(self, texts, ids=None, database=None):
+        return self.backend.fit_transform(texts, ids=[self.ids[t] for t in texts], database=self.database)
+
+    def transform(self, texts, ids=None, database=None):
+        return self.backend.transform(texts, ids=[self.ids[t] for t in texts], database=self.database)
+
+
+def weekly(argv: list[str]) -> int:
+    import inspect
+
+    import rca.tracking as tracking
+    from rca.clustering.backends import get_backend
+    from rca.db import Database
+    from rca.ingest.pipeline import import_file
+
+    sys.path.insert(0, str(REPO / "sample_data"))
+    from generate import iter_complaints, write_generic_csv
+
+    n = int(argv[0])
+    new = int(argv[argv.index("--new") + 1]) if "--new" in argv else max(n // 10, 1)
+    passes_ids = "ids=" in inspect.getsource(tracking._plan)
+    folder = Path(tempfile.mkdtemp(prefix="rca-semantic-bench-"))
+    items = list(iter_complaints(n + new))
+    write_generic_csv(folder / "old.csv", items[:n])
+    write_generic_csv(folder / "new.csv", items[n:])
+    database = Database(f"sqlite:///{folder / 'bench.sqlite'}")
+    database.upgrade()
+    start = time.perf_counter()
+    import_file(database, folder / "old.csv")
+    print(f"# imported {n:,} complaints in {time.perf_counter() - start:.0f}s; tracking passes ids: {passes_ids}",
+          flush=True)
+
+    made: list = []
+
+    def backend_factory(name, random_state=0):
+        backend = get_backend(name, random_state=random_state)
+        made.append(backend)
+        return backend if passes_ids else _IdsFromTexts(backend, database)
+
+    import rca.clustering.backends as backends_module  # run_clustering imports get_backend from here
+
+    original = backends_module.get_backend
+    backends_module.get_backend = backend_factory
+    try:
+        options = tracking.ClusterOptions(backend="semantic", window_days=None)
+        for label in ("cold: first run, empty cache", "warm: after importing the new complaints"):
+            if label.startswith("warm"):
+                import_file(database, folder / "new.csv")
+            start = time.perf_counter()
+            result = tracking.run_clustering(database, options)
+            seconds = time.perf_counter() - start
+            inner = made[-1]
+            print(f"{label:<42} considered {result.considered:>7,}  embedded {inner.embedded:>7,}  "
+                  f"cache hits {inner.cache_hits:>7,}  to existing {result.assigned_existing:>6,}  "
+                  f"new causes {result.new_causes:>3}  {seconds:>7.1f}s", flush=True)
+    finally:
+        backends_module.get_backend = original
+    print(f"# database kept in {folder}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    commands = {"throughput": throughput, "truncation": truncation, "threshold": threshold, "weekly": weekly}
+    if len(argv) < 2 or argv[1] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return commands[argv[1]](argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
