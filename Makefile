@@ -14,11 +14,16 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-## demo: import the sample exports into out/demo.sqlite
+## demo: import the sample exports, cluster them, write the executive PDF (database: out/demo.sqlite)
 demo: $(VENV)/.installed
 	mkdir -p out
-	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_export.csv sample_data/jira_export.csv sample_data/zendesk_tickets.json
-	@echo "Demo database: $(DEMO_DB)  (try: $(RCA) --db $(DEMO_DB) rejects list)"
+	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_export.csv sample_data/jira_export.csv sample_data/freshdesk_export.json
+	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_tickets.json \
+	    --map custom_fields.360011112222=product --map custom_fields.360011113333=page_url
+	$(RCA) --db $(DEMO_DB) cluster
+	$(RCA) --db $(DEMO_DB) report --kind team --out out/team-report.pdf
+	$(RCA) --db $(DEMO_DB) report --out out/executive-report.pdf
+	@echo "Explore the demo database: $(RCA) --db $(DEMO_DB) causes list"
 
 ## test: the whole suite, on SQLite and on a throwaway PostgreSQL server
 test: $(VENV)/.installed

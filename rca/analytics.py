@@ -7,6 +7,7 @@ in UTC; a period is a half-open interval [start, end).
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -265,6 +266,30 @@ class EmergingVerdict:
     observed: int = 0
 
 
+def poisson_at_least(k: int, rate: float) -> float:
+    """P(X >= k) for X ~ Poisson(rate), summed in log space.
+
+    Twenty lines instead of scipy.stats, whose import alone costs seconds in
+    every report and listing.
+    """
+    if k <= 0:
+        return 1.0
+    log_rate = math.log(rate)
+    below = sum(math.exp(i * log_rate - rate - math.lgamma(i + 1)) for i in range(k))
+    return max(0.0, 1.0 - below) if below < 0.999 else _upper_tail(k, rate, log_rate)
+
+
+def _upper_tail(k: int, rate: float, log_rate: float) -> float:
+    # 1 - (sum below k) loses every digit when the tail is tiny: add the tail itself.
+    total, i = 0.0, k
+    while True:
+        term = math.exp(i * log_rate - rate - math.lgamma(i + 1))
+        total += term
+        if term < total * 1e-16 or i > k + 10_000:
+            return total
+        i += 1
+
+
 def emerging_rule(weekly: list[int], *, min_count: int = EMERGING_MIN_COUNT,
                   baseline_weeks: int = EMERGING_BASELINE_WEEKS, alpha: float = EMERGING_P_VALUE) -> EmergingVerdict:
     """Is the last week's count significantly above this cause's own baseline?
@@ -284,9 +309,7 @@ def emerging_rule(weekly: list[int], *, min_count: int = EMERGING_MIN_COUNT,
     if sum(history) == 0:
         return EmergingVerdict(True, f"new: {observed} this week, none in the {baseline_weeks} weeks before",
                                0.0, baseline, observed)
-    from scipy.stats import poisson  # loaded on first use: it takes a second to import
-
-    p_value = float(poisson.sf(observed - 1, max(baseline, EMERGING_RATE_FLOOR)))
+    p_value = poisson_at_least(observed, max(baseline, EMERGING_RATE_FLOOR))
     if p_value < alpha:
         return EmergingVerdict(True, f"{observed} this week against {baseline:.1f}/week before (p={p_value:.2g})",
                                p_value, baseline, observed)

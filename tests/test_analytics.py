@@ -131,3 +131,9 @@ def test_periods():
 def _keys(session):
     from rca.models import RootCause
     return dict(session.query(RootCause.id, RootCause.key).all())
+
+
+@pytest.mark.parametrize("k,rate", [(12, 2.125), (7, 5.0), (1, 0.5), (100, 3.0), (3000, 2900.0), (2, 40.0), (0, 1.0)])
+def test_poisson_tail_matches_scipy(k, rate):
+    from scipy.stats import poisson
+    assert analytics.poisson_at_least(k, rate) == pytest.approx(float(poisson.sf(k - 1, rate)), rel=1e-9, abs=1e-300)
