@@ -160,22 +160,24 @@ def cause_figures(session: Session, period: Period) -> list[CauseFigures]:
     """Every active cause with its counts in ``period`` and the one before, biggest first."""
     previous = period.previous()
     in_period = and_(Complaint.received_at >= period.start, Complaint.received_at < period.end)
-    in_previous = and_(Complaint.received_at >= previous.start, Complaint.received_at < previous.end)
-    query = (
-        select(RootCause,
-               func.count(case((in_period, 1))).label("count"),
-               func.count(case((in_previous, 1))).label("previous"),
-               func.count(func.distinct(case((in_period, Complaint.customer_key)))).label("customers"),
-               func.count(Complaint.id).label("total"))
-        .outerjoin(Complaint, Complaint.cause_id == RootCause.id)
-        .where(active_cause_filter())
-        .group_by(RootCause.id)
-    )
-    figures = [
-        CauseFigures(cause.id, cause.key, cause.title, cause.status, cause.owner, cause.defect_type,
-                     count, prev, customers, total, cause.first_seen, cause.fixed_at)
-        for cause, count, prev, customers, total in session.execute(query)
-    ]
+    # Two narrow queries instead of one join over every complaint: the totals
+    # read the (cause_id, received_at) index, the periods the received_at one.
+    totals = dict(session.execute(select(Complaint.cause_id, func.count()).where(Complaint.cause_id.is_not(None))
+                                  .group_by(Complaint.cause_id)).all())
+    recent = {cause_id: (count, prev, customers) for cause_id, count, prev, customers in session.execute(
+        select(Complaint.cause_id,
+               func.count(case((in_period, 1))),
+               func.count(case((Complaint.received_at < previous.end, 1))),
+               func.count(func.distinct(case((in_period, Complaint.customer_key)))))
+        .where(Complaint.received_at >= previous.start, Complaint.received_at < period.end,
+               Complaint.cause_id.is_not(None))
+        .group_by(Complaint.cause_id))}
+    figures = []
+    for cause in session.scalars(select(RootCause).where(active_cause_filter())):
+        count, prev, customers = recent.get(cause.id, (0, 0, 0))
+        figures.append(CauseFigures(cause.id, cause.key, cause.title, cause.status, cause.owner, cause.defect_type,
+                                    count, prev, customers, totals.get(cause.id, 0), cause.first_seen,
+                                    cause.fixed_at))
     figures.sort(key=lambda f: (-f.count, -f.total, f.key))
     return figures
 

@@ -1,0 +1,30 @@
+"""covering index for period queries
+
+Reports and listings count complaints, customers and unassigned complaints
+per period; with (received_at, cause_id, customer_key) indexed together those
+queries read the index only. It replaces the single-column received_at index,
+which is its prefix.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-23 08:45:00.000000
+"""
+from alembic import op
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.create_index('ix_complaints_received_cause_customer', ['received_at', 'cause_id', 'customer_key'],
+                              unique=False)
+        batch_op.drop_index('ix_complaints_received_at')
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.create_index('ix_complaints_received_at', ['received_at'], unique=False)
+        batch_op.drop_index('ix_complaints_received_cause_customer')
