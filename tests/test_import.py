@@ -269,3 +269,30 @@ def test_page_url_is_the_page_without_query(database, tmp_path):
         rows = session.execute(select(Complaint.page_url, Complaint.extra).order_by(Complaint.id)).all()
     assert [r.page_url for r in rows] == ["https://shop.example.com/checkout"] * 2
     assert rows[0].extra["page_url_full"].endswith("utm_source=mail#pay")
+
+
+def test_parallel_workers_give_the_same_result_as_one_process(tmp_path, sqlite_template):
+    from rca.db import Database
+    from .conftest import new_sqlite_url
+    import sys
+    sys.path.insert(0, str(SAMPLE_DATA))
+    from generate import iter_complaints, write_generic_csv
+
+    path = tmp_path / "many.csv"
+    rows = list(iter_complaints(5000, seed=4))
+    rows[10]["subject"] = rows[10]["body"] = ""  # one reject
+    write_generic_csv(path, rows)
+    stored = []
+    for workers in (1, 2):
+        folder = tmp_path / f"w{workers}"
+        folder.mkdir()
+        database = Database(new_sqlite_url(sqlite_template, folder))
+        summary = import_file(database, path, ImportOptions(workers=workers))
+        with database.session() as session:
+            stored.append(session.execute(select(Complaint.external_id, Complaint.received_at, Complaint.body,
+                                                 Complaint.defect_type, Complaint.customer_key.is_not(None),
+                                                 Complaint.tags).order_by(Complaint.id)).all())
+            stored.append(session.scalars(select(Reject.row_number)).all())
+        database.dispose()
+        assert (summary.new, summary.rejected) == (4999, 1)
+    assert stored[0] == stored[2] and stored[1] == stored[3]

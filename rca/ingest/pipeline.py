@@ -10,15 +10,17 @@ read at all raises and leaves the database exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import json
 import os
 import secrets
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ class ImportOptions:
     dayfirst: bool | None = None
     dry_run: bool = False
     force: bool = False
+    workers: int | None = None  # processes that transform rows; None: 2+ for big files, else 1
 
 
 @dataclass
@@ -269,22 +272,12 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         rows = iter(table.rows)
         # The day/month order is decided once per file from a sample, never row by row.
         head = list(islice(rows, DATE_SAMPLE_ROWS))
-        mapped_head = [(number, mapper(record), record) for number, record in head]
-        parse_date = DateParser.for_values((m.received_raw for _, m, _ in mapped_head
-                                            if m.received_raw not in (None, "")), dayfirst=options.dayfirst)
+        parse_date = DateParser.for_values(_date_samples(mapper, head), dayfirst=options.dayfirst)
         summary.date_order = _describe_date_order(parse_date)
         build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now)
-
-        def mapped_rows() -> Iterator[tuple[int, MappedRow | None, dict[str, Any], str | None]]:
-            yield from ((n, m, r, None) for n, m, r in mapped_head)
-            for number, record in rows:
-                try:
-                    yield number, mapper(record), record, None
-                except (ValueError, TypeError) as exc:
-                    yield number, None, record, f"cannot read row: {exc}"
-
-        for chunk in _chunks(mapped_rows(), CHUNK_ROWS):
-            _store_chunk(session, build, chunk, summary)
+        workers = options.workers or _auto_workers(path)
+        for transformed in _transformed_chunks(mapper, build, chain(head, rows), workers):
+            _store_chunk(session, build, transformed, summary)
             if progress:
                 progress(summary.rows_read)
 
@@ -307,25 +300,99 @@ def _describe_date_order(parser: DateParser) -> str | None:
     return "day first (DD/MM)" if dayfirst else "month first (MM/DD)"
 
 
-def _store_chunk(session: Session, build: _RowBuilder, chunk: list, summary: ImportSummary) -> None:
+@dataclass
+class _Transformed:
+    """One chunk of file rows, turned into complaint values and rejects (in file order)."""
+
+    rows_read: int
+    values: list[dict[str, Any]]
+    rejects: list[dict[str, Any]]
+
+
+def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"batch_id": batch_id, "row_number": number, "reason": reason[:500], "raw": _json_safe(record)}
+
+
+def _transform(mapper: RowMapper, build: _RowBuilder, chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
+    values, rejects = [], []
+    for number, record in chunk:
+        try:
+            values.append(build(mapper(record)))
+        except _RowRejected as exc:
+            rejects.append(_reject(build.batch_id, number, str(exc), record))
+        except (ValueError, TypeError) as exc:
+            rejects.append(_reject(build.batch_id, number, f"cannot read row: {exc}", record))
+    return _Transformed(len(chunk), values, rejects)
+
+
+def _date_samples(mapper: RowMapper, head: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+    samples = []
+    for _, record in head:
+        try:
+            raw = mapper(record).received_raw
+        except (ValueError, TypeError):
+            continue  # the row will be rejected with its reason later
+        if raw not in (None, ""):
+            samples.append(raw)
+    return samples
+
+
+# Worker processes get the mapper and row builder by fork, not by pickling:
+# profiles hold closures, and fork copies them for free.
+_WORKER_JOB: tuple[RowMapper, _RowBuilder] | None = None
+PARALLEL_MIN_BYTES = 32 * 2**20
+
+
+def _transform_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
+    mapper, build = _WORKER_JOB
+    return _transform(mapper, build, chunk)
+
+
+def _auto_workers(path: Path) -> int:
+    """Two or more processes for big files; one for small ones, where start-up would dominate."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+        return 1
+    return min(cores, 4)
+
+
+def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tuple[int, dict[str, Any]]],
+                        workers: int) -> Iterator[_Transformed]:
+    """Chunks in file order. With several workers, this process reads the file and
+    writes the database while the workers map, redact, classify and hash."""
+    chunks = _chunks(rows, CHUNK_ROWS)
+    if workers <= 1:
+        for chunk in chunks:
+            yield _transform(mapper, build, chunk)
+        return
+    global _WORKER_JOB
+    _WORKER_JOB = (mapper, build)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            _WORKER_JOB = None
+            pending: deque = deque()
+            # Reading stays in this thread, so a broken file raises here and the
+            # transaction rolls back; at most 2 chunks per worker are in flight.
+            for chunk in chunks:
+                pending.append(pool.apply_async(_transform_in_worker, (chunk,)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _WORKER_JOB = None
+
+
+def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed, summary: ImportSummary) -> None:
+    summary.rows_read += transformed.rows_read
     candidates: dict[str, dict[str, Any]] = {}
-    rejects: list[dict[str, Any]] = []
-    for number, mapped, record, problem in chunk:
-        summary.rows_read += 1
-        if problem is None:
-            try:
-                values = build(mapped)
-            except _RowRejected as exc:
-                problem = str(exc)
-        if problem is not None:
-            rejects.append({"batch_id": build.batch_id, "row_number": number, "reason": problem[:500],
-                            "raw": _json_safe(record)})
-            continue
+    for values in transformed.values:
         key = values["external_id"]
         if key in candidates:
             # The same ticket twice in one file: the later row is the newer state.
             summary.duplicate += 1
         candidates[key] = values
+    rejects = transformed.rejects
 
     if candidates:
         existing = {
@@ -360,7 +427,6 @@ def _store_chunk(session: Session, build: _RowBuilder, chunk: list, summary: Imp
         summary.rejected += len(rejects)
 
 
-
 def _sqlite_datetime(value: datetime) -> str:
     # The exact text SQLAlchemy's SQLite DateTime type writes for a naive UTC value.
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
@@ -380,14 +446,22 @@ def _insert_complaints(session: Session, rows: list[dict[str, Any]]) -> None:
         connection.execute(insert(Complaint.__table__), rows)
         return
     columns = list(rows[0])
-    dates = {i for i, c in enumerate(columns) if c in ("received_at", "imported_at")}
-    documents = {i for i, c in enumerate(columns) if c in ("tags", "extra")}
+    dates = [i for i, c in enumerate(columns) if c in ("received_at", "imported_at")]
+    documents = [i for i, c in enumerate(columns) if c in ("tags", "extra")]
+    formatted: dict[datetime, str] = {}  # imported_at is the same on every row: format it once
+
     def stored(row: dict[str, Any]) -> tuple:
         values = list(row.values())
         for i in dates:
-            values[i] = _sqlite_datetime(values[i])
+            value = values[i]
+            text = formatted.get(value)
+            if text is None:
+                text = formatted[value] = _sqlite_datetime(value)
+            values[i] = text
         for i in documents:
-            values[i] = json.dumps(values[i])
+            value = values[i]
+            # Most complaints have no tags or extra columns: skip the encoder for those.
+            values[i] = json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
         return tuple(values)
     sql = f"INSERT INTO complaints ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     try:
