@@ -123,6 +123,11 @@ def write_output(path: Path, content: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
+        # mkstemp makes the file private (0600); a report is a document to share,
+        # so give it the permissions any new file would get under the user's umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
