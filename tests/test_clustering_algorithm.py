@@ -157,8 +157,11 @@ def test_backend_registry():
     assert get_backend("tfidf").name == "tfidf"
     with pytest.raises(UsageError, match="tfidf"):
         get_backend("nope")
-    with pytest.raises(BackendUnavailableError):
-        get_backend("semantic")
+    # 'semantic' needs an optional extra: either it works or it says so clearly.
+    try:
+        assert get_backend("semantic").name == "semantic"
+    except BackendUnavailableError:
+        pass
 
 
 def test_degenerate_inputs_do_not_crash():

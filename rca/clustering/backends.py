@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from rca.errors import BackendUnavailableError, UsageError
 from rca.clustering.text import stemmed
@@ -80,6 +81,13 @@ class TfidfBackend:
         return normalize(sp.hstack(blocks, format="csr"))
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        # One BLAS/OpenMP thread: on a shared 2-core machine multi-threaded
+        # BLAS measured 5x slower (spinning workers) than one thread for this
+        # SVD, and one thread makes the floats independent of the core count.
+        with threadpool_limits(limits=1):
+            return self._fit_transform(texts)
+
+    def _fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         docs = [stemmed(t) for t in texts]
         if not any(docs):
             raise UsageError("No words to cluster: every text is empty or has no letters or digits.")
@@ -109,7 +117,8 @@ class TfidfBackend:
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         if self._word is None:
             raise UsageError("The TF-IDF backend must be fitted (fit_transform) before transform.")
-        return self._reduce(self._sparse([stemmed(t) for t in texts], fit=False))
+        with threadpool_limits(limits=1):
+            return self._reduce(self._sparse([stemmed(t) for t in texts], fit=False))
 
 
 def SemanticBackend(random_state: int = 0, **options) -> VectorBackend:
