@@ -1,0 +1,92 @@
+"""Clustering speed and memory: a first run on 100,000 complaints, then a weekly run adding 10,000.
+
+    python benchmarks/cluster_bench.py
+    python benchmarks/cluster_bench.py --rows 100000 --weekly 10000 --backend tfidf
+    python benchmarks/cluster_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+Complaints come from the sample-data generator (sample_data/generate.py): the
+older ones are imported and clustered first, then the newest `--weekly` are
+imported and clustered again, the way a team runs rca every week. Each run is
+a child process, so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "sample_data")]
+
+
+def child_cluster(url: str, backend: str) -> None:
+    from rca.db import open_database
+    from rca.tracking import ClusterOptions, run_clustering
+
+    database = open_database(url)
+    started = time.perf_counter()
+    result = run_clustering(database, ClusterOptions(backend=backend, window_days=None))
+    print(json.dumps({"seconds": time.perf_counter() - started, "considered": result.considered,
+                      "to_existing": result.assigned_existing, "new_causes": result.new_causes,
+                      "unassigned": result.unassigned, "silhouette": result.silhouette,
+                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_child(url: str, backend: str) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--child", url, "--backend", backend],
+                            check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def import_csv(url: str, path: Path, source: str) -> float:
+    from rca.db import open_database
+    from rca.ingest.pipeline import ImportOptions, import_file
+
+    database = open_database(url)
+    summary = import_file(database, path, ImportOptions(source=source))
+    database.dispose()
+    return summary.seconds
+
+
+def report(label: str, result: dict) -> None:
+    print(f"{label:<16} {result['seconds']:7.1f} s  peak RSS {result['peak_rss_mib']:6,.0f} MiB  "
+          f"considered {result['considered']:,}: {result['to_existing']:,} to existing causes, "
+          f"{result['new_causes']} new causes, {result['unassigned']:,} unassigned"
+          + (f", silhouette {result['silhouette']:.2f}" if result["silhouette"] is not None else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="complaints in the first run")
+    parser.add_argument("--weekly", type=int, default=10_000, help="complaints added for the weekly run")
+    parser.add_argument("--backend", default="tfidf")
+    parser.add_argument("--db", help="database URL (default: a fresh SQLite file); must be empty")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child_cluster(args.child, args.backend)
+
+    from generate import iter_complaints, write_generic_csv
+
+    with tempfile.TemporaryDirectory(prefix="rca-cluster-bench-") as folder:
+        folder = Path(folder)
+        url = args.db or f"sqlite:///{folder / 'bench.sqlite'}"
+        complaints = sorted(iter_complaints(args.rows + args.weekly, seed=21), key=lambda c: c["created_at"])
+        write_generic_csv(folder / "first.csv", complaints[: args.rows])
+        write_generic_csv(folder / "week.csv", complaints[args.rows:])
+        seconds = import_csv(url, folder / "first.csv", "bench")
+        print(f"imported {args.rows:,} complaints in {seconds:.1f} s ({args.backend} backend)")
+        report("first run", run_child(url, args.backend))
+        seconds = import_csv(url, folder / "week.csv", "bench")
+        print(f"imported {args.weekly:,} newer complaints in {seconds:.1f} s")
+        report("weekly run", run_child(url, args.backend))
+
+
+if __name__ == "__main__":
+    main()
