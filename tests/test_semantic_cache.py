@@ -47,7 +47,9 @@ def _complaints(database, texts):
 
 
 def test_migration_0002_creates_and_drops_the_cache_table(database):
-    assert database.current_revision() == "0002"
+    from rca.db import head_revision
+
+    assert database.current_revision() == head_revision()
     columns = {c["name"] for c in inspect(database.engine).get_columns("complaint_embeddings")}
     assert columns == {"complaint_id", "model", "dim", "text_hash", "vector"}
     pk = inspect(database.engine).get_pk_constraint("complaint_embeddings")
@@ -57,8 +59,10 @@ def test_migration_0002_creates_and_drops_the_cache_table(database):
     assert database.current_revision() == "0001"
     assert "complaint_embeddings" not in database.table_names()
     assert "complaints" in database.table_names()
-    database.upgrade()
+    database.upgrade("0002")
     assert "complaint_embeddings" in database.table_names()
+    database.upgrade()
+    assert database.current_revision() == head_revision()
 
 
 def test_vectors_round_trip_as_float32_bytes(database):
