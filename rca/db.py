@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .errors import DatabaseError, SchemaOutOfDateError
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 def migrations_path() -> Path:
@@ -55,6 +56,10 @@ def _configure_sqlite(engine: Engine) -> None:
         # WAL + NORMAL is durable against application crashes (what SIGKILL
         # tests) and much faster than FULL for bulk imports.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 64 MiB of page cache (default 2 MiB): imports insert hashed keys
+        # (customer keys) at random places in their indexes, and a small cache
+        # turns every insert into a page miss on a large database.
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -149,7 +149,7 @@ class Complaint(Base):
     ticket_status: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # unmapped columns, kept
-    customer_key: Mapped[str | None] = mapped_column(String(64), index=True)  # salted hash of the email
+    customer_key: Mapped[str | None] = mapped_column(String(64))  # salted hash of the email
     contact: Mapped[str | None] = mapped_column(String(320))  # for follow-up only; never in a report
     content_hash: Mapped[str] = mapped_column(String(64))
     fields_hash: Mapped[str] = mapped_column(String(64))  # of the fields a newer export may change
