@@ -9,7 +9,9 @@ DEMO_DB = out/demo.sqlite
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	# torch first and pinned: its CPU build; an unpinned torch pulls a multi-GB CUDA build.
+	$(VENV)/bin/pip install --quiet torch==2.13.0
+	$(VENV)/bin/pip install --quiet -e '.[test,semantic]'
 	touch $@
 
 install: $(VENV)/.installed

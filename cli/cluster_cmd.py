@@ -59,8 +59,9 @@ def _print_run(result: RunResult, output_format: str) -> None:
 @click.option("--since", metavar="DATE", help="Consider complaints received on or after DATE (YYYY-MM-DD).")
 @click.option("--window", metavar="90d", default=None,
               help="Consider complaints received in this window before the newest one (default 90d; 12w works).")
-@click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
-              help="How complaints become vectors.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+              help="How complaints become vectors: tfidf (words), semantic (meaning; needs the semantic "
+                   "extra), auto (semantic when installed, else tfidf).")
 @click.option("--min-size", type=int, default=5, show_default=True,
               help="Smallest group that becomes a new root cause.")
 @click.option("--threshold", type=float, default=None,

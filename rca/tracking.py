@@ -42,7 +42,7 @@ TEXT_CHARS = 2_000  # what of a long complaint is vectorized; the start says wha
 class ClusterOptions:
     since: datetime | None = None
     window_days: int | None = 90
-    backend: str = "tfidf"
+    backend: str = "auto"  # semantic when its extra is installed, else tfidf
     min_size: int = 5
     threshold: float | None = None  # similarity needed to join an existing cause; None: the backend's default
     dry_run: bool = False
@@ -138,7 +138,7 @@ def run_clustering(database: Database, options: ClusterOptions | None = None,
             window_start = _window_start(session, options)
             result.window_start = window_start
             say("loading complaints")
-            plan = _plan(session, backend, options, window_start, say)
+            plan = _plan(session, backend, options, window_start, say, database)
         result.considered = len(plan.candidate_ids)
         if options.dry_run:
             with database.session() as session:
@@ -192,7 +192,7 @@ class _Plan:
 
 
 def _plan(session: Session, backend, options: ClusterOptions, window_start: datetime | None,
-          say: Progress) -> _Plan:
+          say: Progress, database: Database | None = None) -> _Plan:
     from .clustering.algorithm import cluster_vectors
 
     started_at = datetime.now(timezone.utc)
@@ -217,7 +217,12 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
         return empty
     empty.window_end = max(r.received_at for r in candidates)
     say(f"vectorizing {len(texts):,} texts ({len(candidates):,} unassigned, {len(member_rows):,} cause members)")
-    vectors = backend.fit_transform(texts)
+    if getattr(backend, "caches_embeddings", False):
+        # Embeddings are stored per complaint, so a weekly run embeds only what is new.
+        ids = [r.id for r in member_rows] + [r.id for r in candidates]
+        vectors = backend.fit_transform(texts, ids=ids, database=database)
+    else:
+        vectors = backend.fit_transform(texts)
     member_vectors, candidate_vectors = vectors[: len(member_rows)], vectors[len(member_rows):]
     threshold = options.threshold if options.threshold is not None else getattr(backend, "assign_threshold", 0.5)
     params["threshold"] = threshold

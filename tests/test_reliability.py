@@ -70,11 +70,11 @@ def test_second_cluster_refuses_or_waits_while_another_holds_the_lock(database, 
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, db_url], env=ENV, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
-    refused = rca_process(db_url, "cluster")
+    refused = rca_process(db_url, "cluster", "--backend", "tfidf")
     _, err = refused.communicate(timeout=120)
     assert refused.returncode == 1
     assert err.strip().splitlines()[-1].startswith("Error: another `rca cluster`") and "--wait" in err
-    waited = rca_process(db_url, "cluster", "--wait")
+    waited = rca_process(db_url, "cluster", "--backend", "tfidf", "--wait")
     time.sleep(5)
     assert waited.poll() is None  # queued behind the holder
     holder.communicate("release\n", timeout=30)

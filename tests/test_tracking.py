@@ -59,7 +59,7 @@ def corpus():
 
 def test_first_run_creates_causes_from_planted_problems(database, corpus, tmp_path):
     import_rows(database, corpus, tmp_path / "all.csv")
-    result = run_clustering(database, ClusterOptions(window_days=None))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     assert result.run_id and result.new_causes >= 6
     assert result.considered == len(corpus)
     assert result.new_cause_members + result.unassigned == len(corpus)
@@ -79,7 +79,7 @@ def test_first_run_creates_causes_from_planted_problems(database, corpus, tmp_pa
 
 def test_titles_and_keywords_are_free_of_stop_words(database, corpus, tmp_path):
     import_rows(database, corpus, tmp_path / "all.csv")
-    run_clustering(database, ClusterOptions(window_days=None))
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     with database.session() as session:
         causes = session.scalars(select(RootCause)).all()
     assert causes
@@ -93,9 +93,9 @@ def test_titles_and_keywords_are_free_of_stop_words(database, corpus, tmp_path):
 
 def test_running_twice_changes_nothing(database, corpus, tmp_path):
     import_rows(database, corpus, tmp_path / "all.csv")
-    run_clustering(database, ClusterOptions(window_days=None))
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     before = membership(database), titles(database)
-    again = run_clustering(database, ClusterOptions(window_days=None))
+    again = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     assert again.nothing_new and again.run_id is None
     assert (membership(database), titles(database)) == before
 
@@ -108,7 +108,7 @@ def test_same_data_and_seed_give_identical_results(tmp_path, corpus, sqlite_temp
         folder.mkdir()
         database = Database(new_sqlite_url(sqlite_template, folder))
         import_rows(database, corpus, folder / "all.csv")
-        run_clustering(database, ClusterOptions(window_days=None, random_state=7))
+        run_clustering(database, ClusterOptions(backend="tfidf", window_days=None, random_state=7))
         outcomes.append((membership(database), titles(database)))
         database.dispose()
     assert outcomes[0] == outcomes[1]
@@ -119,10 +119,10 @@ def test_adding_a_week_keeps_keys_and_members(database, corpus, tmp_path):
     older = [c for c in corpus if c["created_at"] < last_week_starts]
     newer = [c for c in corpus if c["created_at"] >= last_week_starts]
     import_rows(database, older, tmp_path / "older.csv")
-    run_clustering(database, ClusterOptions(window_days=None))
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     before, names = membership(database), titles(database)
     import_rows(database, newer, tmp_path / "newer.csv")
-    result = run_clustering(database, ClusterOptions(window_days=None))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     after = membership(database)
     assert result.assigned_existing > len(newer) / 3  # the weekly flow joins existing causes
     for key, ids in before.items():
@@ -148,7 +148,7 @@ def test_min_size_and_unassigned(database, tmp_path):
                               "Gift card balance is wrong"]):
         rows.append({**rows[0], "id": 20_000 + i, "subject": "Gift card", "body": text})
     import_rows(database, rows, tmp_path / "small.csv")
-    result = run_clustering(database, ClusterOptions(window_days=None, min_size=5))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None, min_size=5))
     members = membership(database)
     assert len(members) == 1 and len(next(iter(members.values()))) >= 10
     assert result.unassigned >= 3  # three gift-card complaints are too few for a cause of 5
@@ -159,14 +159,14 @@ def test_min_size_and_unassigned(database, tmp_path):
 
 def test_dry_run_saves_nothing(database, corpus, tmp_path):
     import_rows(database, corpus[:300], tmp_path / "a.csv")
-    result = run_clustering(database, ClusterOptions(window_days=None, dry_run=True))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None, dry_run=True))
     assert result.dry_run and result.new_causes > 0 and result.run_id is None
     assert membership(database) == {}
 
 
 def test_window_limits_what_is_considered(database, corpus, tmp_path):
     import_rows(database, corpus, tmp_path / "all.csv")
-    result = run_clustering(database, ClusterOptions(window_days=14))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=14))
     newest = corpus[-1]["created_at"]
     expected = sum(1 for c in corpus if c["created_at"] >= newest - timedelta(days=14))
     assert result.considered == expected
@@ -175,7 +175,7 @@ def test_window_limits_what_is_considered(database, corpus, tmp_path):
 def test_a_second_run_is_refused_while_one_holds_the_lock(database):
     with cluster_lock(database):
         with pytest.raises(BusyError, match="--wait"):
-            run_clustering(database, ClusterOptions())
+            run_clustering(database, ClusterOptions(backend="tfidf"))
 
 
 def test_recurrence_flagged_by_a_run(database, corpus, tmp_path):
@@ -183,12 +183,12 @@ def test_recurrence_flagged_by_a_run(database, corpus, tmp_path):
     older = [c for c in corpus if c["created_at"] < last_week_starts]
     newer = [c for c in corpus if c["created_at"] >= last_week_starts]
     import_rows(database, older, tmp_path / "older.csv")
-    run_clustering(database, ClusterOptions(window_days=None))
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     with database.write_session() as session:
         for cause in session.scalars(select(RootCause)).all():
             curation.set_status(session, cause.key, "fixed", "ann", on=last_week_starts)
     import_rows(database, newer, tmp_path / "newer.csv")
-    result = run_clustering(database, ClusterOptions(window_days=None))
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     assert result.recurred
     with database.session() as session:
         statuses = dict(session.execute(select(RootCause.key, RootCause.status)).all())
@@ -200,12 +200,12 @@ def test_cli_cluster_and_runs_list(sqlite_url, corpus, tmp_path):
     import_rows(database, corpus[:400], tmp_path / "a.csv")
     database.dispose()
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--window", "12w", "--format", "json"])
+    result = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--backend", "tfidf", "--window", "12w", "--format", "json"])
     assert result.exit_code == 0, result.output
     changes = json.loads(result.stdout)
     assert changes and all(c["change"] == "new cause" and c["key"].startswith("RC-") for c in changes)
     assert "Run 1:" in result.stderr
-    again = runner.invoke(cli, ["--db", sqlite_url, "cluster"])
+    again = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--backend", "tfidf"])
     assert "nothing to do" in again.stderr
     runs = json.loads(runner.invoke(cli, ["--db", sqlite_url, "runs", "list", "--format", "json"]).stdout)
     assert len(runs) == 1 and runs[0]["new_causes"] == len(changes)
