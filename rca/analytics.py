@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import UsageError
@@ -83,17 +83,6 @@ def latest_week(session: Session) -> Period:
     return week_period((newest or datetime.now(timezone.utc)).date())
 
 
-def _day(session: Session):
-    """The UTC calendar day of received_at, on SQLite and PostgreSQL alike."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("UTC", Complaint.received_at), Date)
-    return func.date(Complaint.received_at)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def active_cause_filter():
     return RootCause.merged_into_id.is_(None)
 
@@ -111,18 +100,18 @@ def weekly_counts(session: Session, last: Period, weeks: int = 12,
 
     The key None holds the unassigned complaints. Every list has ``weeks`` entries.
     """
-    labels = week_labels(last, weeks)
-    start = last.end - timedelta(weeks=weeks)
-    day = _day(session)
-    query = (select(Complaint.cause_id, day.label("day"), func.count())
-             .where(Complaint.received_at >= start, Complaint.received_at < last.end)
-             .group_by(Complaint.cause_id, day))
-    if cause_ids is not None:
-        query = query.where(Complaint.cause_id.in_(cause_ids))
-    position = {label: i for i, label in enumerate(labels)}
     counts: dict[int | None, list[int]] = defaultdict(lambda: [0] * weeks)
-    for cause_id, day_value, count in session.execute(query):
-        counts[cause_id][position[week_label(_as_date(day_value))]] += count
+    # One index range scan per week: faster than grouping every row by its
+    # computed day, and the same SQL on SQLite and PostgreSQL.
+    for position in range(weeks):
+        week_end = last.end - timedelta(weeks=weeks - 1 - position)
+        query = (select(Complaint.cause_id, func.count())
+                 .where(Complaint.received_at >= week_end - timedelta(weeks=1), Complaint.received_at < week_end)
+                 .group_by(Complaint.cause_id))
+        if cause_ids is not None:
+            query = query.where(Complaint.cause_id.in_(cause_ids))
+        for cause_id, count in session.execute(query):
+            counts[cause_id][position] = count
     return dict(counts)
 
 

@@ -13,7 +13,7 @@ from cli.main import cli
 from rca import curation, queries
 from rca.errors import InvalidTransitionError, NotFoundError, UsageError
 from rca.lifecycle import TRANSITIONS, flag_recurrences
-from rca.models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause, Rule
+from rca.models import CAUSE_STATUSES, Complaint, Rule
 
 from .factories import Factory, utc
 

@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from rca.errors import BackendUnavailableError, UsageError
+from rca.errors import UsageError
 from rca.clustering.text import stemmed
 
 
