@@ -157,3 +157,42 @@ def test_downgrade_to_empty_and_up_again(database):
     assert set(database.table_names()) <= {"alembic_version"}
     database.upgrade()
     assert database.current_revision() == head_revision()
+
+
+def _revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    from rca.db import alembic_config
+    return [r.revision for r in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))]
+
+
+@pytest.mark.parametrize("start", _revisions()[:-1])
+def test_upgrade_from_every_earlier_revision_keeps_data(database, start):
+    """A database left at an older revision, with data in it, upgrades to head intact."""
+    database.downgrade(start)
+    assert database.current_revision() == start
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO import_batches (id, source, file_name, file_sha256, file_format, profile, started_at, "
+            "rows_read, rows_new, rows_updated, rows_duplicate, rows_rejected) "
+            "VALUES (1, 'desk', 'a.csv', 'abc', 'csv', 'generic', '2026-11-02 10:00:00', 1, 1, 0, 0, 0)"))
+        connection.execute(text(
+            "INSERT INTO root_causes (id, key, title, keywords, representative_ids, status, created_at, updated_at) "
+            "VALUES (1, 'RC-0001', 'Checkout typo', '[\"procced\"]', '[]', 'fixing', '2026-11-02 10:00:00', "
+            "'2026-11-02 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO complaints (id, source, external_id, received_at, subject, body, defect_type, tags, extra, "
+            "customer_key, content_hash, fields_hash, batch_id, imported_at, cause_id, assigned_by) "
+            "VALUES (1, 'desk', 'T-1', '2026-11-02 09:00:00', 'Typo', 'Procced to payment', 'typo', '[]', '{}', "
+            "'k1', 'h', 'f', 1, '2026-11-02 10:00:00', 1, 'model')"))
+    with pytest.raises(SchemaOutOfDateError):
+        database.ensure_ready()
+    database.upgrade()
+    assert database.current_revision() == head_revision()
+    from rca.models import Complaint, RootCause
+    with database.session() as session:
+        complaint = session.get(Complaint, 1)
+        cause = session.get(RootCause, 1)
+    assert (complaint.external_id, complaint.body, complaint.cause_id) == ("T-1", "Procced to payment", 1)
+    assert complaint.received_at.isoformat() == "2026-11-02T09:00:00+00:00"
+    assert (cause.key, cause.status, cause.keywords) == ("RC-0001", "fixing", ["procced"])

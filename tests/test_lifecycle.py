@@ -251,3 +251,12 @@ def test_cli_trends(cli_db):
     assert rows["RC-0001"]["total"] == 6 and rows["all"]["total"] == 9 and rows["unassigned"]["total"] == 0
     # Complaints from 11-10 to 11-15 all fall in 2026-W46, the newest week.
     assert rows["RC-0001"]["2026-W46"] == 6 and rows["RC-0001"]["2026-W44"] == 0 and "2026-W47" not in rows["all"]
+
+
+def test_csv_output_neutralises_formulas(cli_db):
+    run(cli_db, "causes", "rename", "RC-0001", "=HYPERLINK(\"http://evil.example\",\"click\")")
+    rows = list(csv.DictReader(run(cli_db, "causes", "list", "--format", "csv").stdout.splitlines()))
+    title = {r["key"]: r["title"] for r in rows}["RC-0001"]
+    assert title.startswith("'=HYPERLINK")
+    complaints = list(csv.DictReader(run(cli_db, "complaints", "list", "--format", "csv").stdout.splitlines()))
+    assert all(not (r["subject"] or "").startswith(("=", "+", "-", "@")) for r in complaints)
