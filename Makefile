@@ -24,8 +24,9 @@ demo: $(VENV)/.installed
 	    --map custom_fields.360011112222=product --map custom_fields.360011113333=page_url
 	$(RCA) --db $(DEMO_DB) cluster
 	$(RCA) --db $(DEMO_DB) report --kind team --out out/team-report.pdf
-	$(RCA) --db $(DEMO_DB) report --out out/executive-report.pdf
 	@echo "Explore the demo database: $(RCA) --db $(DEMO_DB) causes list"
+	@echo "Executive report:"
+	@$(RCA) --db $(DEMO_DB) report --out out/executive-report.pdf
 
 ## test: the whole suite, on SQLite and on a throwaway PostgreSQL server
 test: $(VENV)/.installed
