@@ -12,6 +12,11 @@ class RcaError(Exception):
 
     exit_code = 1
 
+    def __str__(self) -> str:
+        # Messages quote file content (column names, values) that may hold line
+        # breaks or control characters; an error is always one printable line.
+        return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in super().__str__())
+
 
 class ConfigError(RcaError):
     """A configuration file or database URL is unusable."""
