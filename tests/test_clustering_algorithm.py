@@ -169,3 +169,21 @@ def test_degenerate_inputs_do_not_crash():
     assert result.n_clusters == 0 and (result.labels == -1).all()
     with pytest.raises(UsageError):
         TfidfBackend().fit_transform(["", "  ", "!!"])
+
+
+def test_tfidf_learns_from_a_sample_and_projects_the_rest_for_huge_inputs():
+    """Past vocabulary_fit_rows the backend fits on a seeded sample and projects every text in batches."""
+    from rca.clustering.backends import TfidfBackend
+
+    topics = ["kettle stopped working after a week", "checkout button says procced to payment",
+              "delivery time on the faq differs from checkout", "blender lid cracked on first use"]
+    texts = [f"{topics[i % 4]} order {i} please help" for i in range(400)]
+    small = TfidfBackend(vocabulary_fit_rows=100)
+    vectors = small.fit_transform(texts)
+    assert vectors.shape[0] == 400
+    # Texts of one topic stay closer to each other than to another topic's, sampled or not.
+    same = float(vectors[0] @ vectors[4])
+    other = float(vectors[0] @ vectors[1])
+    assert same > other + 0.3
+    again = TfidfBackend(vocabulary_fit_rows=100).fit_transform(texts)
+    assert np.array_equal(vectors, again)  # seeded

@@ -53,9 +53,14 @@ class TfidfBackend:
         random_state: int = 0,
         n_components: int = 200,
         svd_fit_rows: int = 20_000,
+        vocabulary_fit_rows: int = 150_000,
     ):
         self.random_state = random_state
         self.n_components = n_components
+        # Past this many texts the vocabulary is learned from a seeded sample and
+        # the rest is projected in batches: the full sparse matrix of a million
+        # complaints (word + character n-grams) would not fit in memory.
+        self.vocabulary_fit_rows = vocabulary_fit_rows
         # Fitting the SVD on a seeded sample keeps 100k-row runs inside the
         # time budget; 20k short texts already pin down 200 topic directions.
         self.svd_fit_rows = svd_fit_rows
@@ -87,10 +92,12 @@ class TfidfBackend:
         with threadpool_limits(limits=1):
             return self._fit_transform(texts)
 
-    def _fit_transform(self, texts: Sequence[str]) -> np.ndarray:
-        docs = [stemmed(t) for t in texts]
+    def _fit_transform(self, texts: Sequence[str], stemmed_already: bool = False) -> np.ndarray:
+        docs = list(texts) if stemmed_already else [stemmed(t) for t in texts]
         if not any(docs):
             raise UsageError("No words to cluster: every text is empty or has no letters or digits.")
+        if len(docs) > self.vocabulary_fit_rows:
+            return self._fit_on_sample_then_project(docs)
         self._word, self._char = self._vectorizers(len(docs))
         try:
             M = self._sparse(docs, fit=True)
@@ -108,6 +115,13 @@ class TfidfBackend:
         else:
             self._svd.fit(M)
         return self._reduce(M)
+
+    def _fit_on_sample_then_project(self, docs: list[str], batch: int = 50_000) -> np.ndarray:
+        rows = np.sort(np.random.RandomState(self.random_state).choice(len(docs), self.vocabulary_fit_rows,
+                                                                       replace=False))
+        self._fit_transform([docs[i] for i in rows], stemmed_already=True)
+        return np.vstack([self._reduce(self._sparse(docs[start:start + batch], fit=False))
+                          for start in range(0, len(docs), batch)])
 
     def _reduce(self, M: sp.csr_matrix) -> np.ndarray:
         if self._svd is None:
