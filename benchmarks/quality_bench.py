@@ -27,7 +27,12 @@ def peak_rss_mib() -> float:
 
 
 def main(argv: list[str]) -> int:
-    data = Path(argv[1]) if len(argv) > 1 else REPO.parent / "shared" / "data" / "banking77"
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "data" / "banking77",
+                        help="folder with banking77's test.csv and train.csv")
+    data = parser.parse_args(argv[1:]).data_dir
     test = read_labeled_csv(data / "test.csv")
     train = read_labeled_csv(data / "train.csv")
     sets = {"test": test, "train+test": (test[0] + train[0], test[1] + train[1])}
