@@ -128,7 +128,7 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index("ix_complaints_cause_received", "cause_id", "received_at"),
+        Index("ix_complaints_cause_received_customer", "cause_id", "received_at", "customer_key"),
         # Covers the period queries of reports and listings (counts, customers,
         # unassigned per week) without touching the table itself.
         Index("ix_complaints_received_cause_customer", "received_at", "cause_id", "customer_key"),
