@@ -193,7 +193,7 @@ class _Plan:
 
 def _plan(session: Session, backend, options: ClusterOptions, window_start: datetime | None,
           say: Progress, database: Database | None = None) -> _Plan:
-    from .clustering.algorithm import cluster_vectors
+    from .clustering.algorithm import cluster_with_leftovers
 
     started_at = datetime.now(timezone.utc)
     candidate_query = select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
@@ -245,30 +245,17 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     rest = np.flatnonzero(~claimed)
     new_groups: list[tuple[list[int], list[float]]] = []
     silhouette = None
-    # The leftovers of the first pass are clustered once more: a small cause
-    # that the first pass folded into a bigger, looser group (and then left out
-    # as too far from that group's centre) stands out among the leftovers. A
-    # later weekly run would find it there anyway; finding it now keeps a run's
-    # result a fixed point.
-    pending = rest
-    for number, pass_name in enumerate(("clustering", "clustering_leftovers")):
-        if len(pending) < (options.min_size if number == 0 else 2 * options.min_size):
-            break
-        say(f"clustering {len(pending):,} complaints no cause claims" if number == 0
-            else f"clustering the {len(pending):,} left over")
-        clustered = cluster_vectors(candidate_vectors[pending], min_size=options.min_size,
-                                    random_state=options.random_state)
-        if number == 0:
-            silhouette = clustered.silhouette
-        params[pass_name] = clustered.params
+    if len(rest) >= options.min_size:
+        say(f"clustering {len(rest):,} complaints no cause claims")
+        clustered = cluster_with_leftovers(candidate_vectors[rest], min_size=options.min_size,
+                                           random_state=options.random_state)
+        silhouette = clustered.silhouette
+        params["clustering"] = clustered.params
         for label in range(clustered.n_clusters):
-            positions = pending[clustered.labels == label]
-            if len(positions) < options.min_size:
-                continue
+            positions = rest[clustered.labels == label]
             centre = _unit(candidate_vectors[positions].mean(axis=0))
             sims = candidate_vectors[positions] @ centre
             new_groups.append(([candidates[p].id for p in positions], [float(s) for s in sims]))
-        pending = pending[clustered.labels < 0]
     new_groups.sort(key=lambda group: (-len(group[0]), group[0][0]))
     unassigned = int(len(rest) - sum(len(ids) for ids, _ in new_groups))
 

@@ -187,3 +187,23 @@ def test_tfidf_learns_from_a_sample_and_projects_the_rest_for_huge_inputs():
     assert same > other + 0.3
     again = TfidfBackend(vocabulary_fit_rows=100).fit_transform(texts)
     assert np.array_equal(vectors, again)  # seeded
+
+
+def test_leftovers_are_clustered_once_more():
+    """A tight small group hidden among the first pass's outliers becomes its own cluster."""
+    from rca.clustering.algorithm import cluster_with_leftovers, cluster_vectors
+
+    rng = np.random.RandomState(0)
+    centres = rng.normal(size=(3, 20))
+    big = [c + 0.05 * rng.normal(size=(200, 20)) for c in centres]
+    X = np.vstack(big + [rng.normal(size=(80, 20)) * 3])  # 80 scattered points
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    first = cluster_vectors(X, min_size=5, random_state=0)
+    both = cluster_with_leftovers(X, min_size=5, random_state=0)
+    assert both.n_clusters >= first.n_clusters
+    assert (both.labels >= 0).sum() >= (first.labels >= 0).sum()
+    # Clusters found by the first pass are untouched by the second.
+    for label in range(first.n_clusters):
+        members = first.labels == label
+        assert len(set(both.labels[members])) == 1
+    assert "leftovers" in both.params

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn import metrics
 
 from rca.errors import InputFileError, UsageError
-from rca.clustering.algorithm import cluster_vectors
+from rca.clustering.algorithm import cluster_with_leftovers
 from rca.clustering.backends import get_backend
 
 
@@ -64,7 +64,7 @@ def evaluate_labeled(
         raise UsageError("Need at least 2 labeled texts to evaluate a clustering.")
     start = time.perf_counter()
     vectors = get_backend(backend, random_state=random_state).fit_transform(texts)
-    result = cluster_vectors(vectors, min_size=min_size, random_state=random_state)
+    result = cluster_with_leftovers(vectors, min_size=min_size, random_state=random_state)
     seconds = time.perf_counter() - start
     s = score_labels(true_labels, result.labels)
     return EvalScores(
