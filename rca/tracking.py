@@ -35,7 +35,7 @@ from .locks import cluster_lock
 from .models import CauseEvent, ClusterRun, Complaint, RootCause
 
 RUN_ACTOR = "rca cluster"
-TEXT_CHARS = 2_000  # what of a long complaint is vectorized; the start says what it is about
+TEXT_CHARS = 1_000  # what of a long complaint is vectorized; the start says what it is about
 
 
 @dataclass
@@ -48,7 +48,9 @@ class ClusterOptions:
     dry_run: bool = False
     random_state: int = 0
     wait: bool = False
-    members_per_cause: int = 300  # bounds the cost of a weekly run however big causes grow
+    # A cause's centroid from its 100 most recent members: enough to place it,
+    # and it bounds the cost of a weekly run however big causes grow.
+    members_per_cause: int = 100
 
     def __post_init__(self) -> None:
         if self.min_size < 2:
@@ -293,11 +295,14 @@ def _describe(candidates, candidate_vectors, member_rows, member_vectors, to_exi
     from .clustering.algorithm import closest_to_centre, top_terms
 
     position_of = {row.id: i for i, row in enumerate(candidates)}
-    labels_for: dict = {}
-    touched_existing = sorted({cid for cid, _ in to_existing.values()})
-    for cid in touched_existing:
-        labels_for[cid] = [i for i, row in enumerate(member_rows) if row.cause_id == cid] + \
-            [len(member_rows) + position_of[c] for c, (cause, _) in to_existing.items() if cause == cid]
+    labels_for: dict = defaultdict(list)
+    touched_existing = {cid for cid, _ in to_existing.values()}
+    for i, row in enumerate(member_rows):
+        if row.cause_id in touched_existing:
+            labels_for[row.cause_id].append(i)
+    for complaint_id, (cause, _) in to_existing.items():
+        labels_for[cause].append(len(member_rows) + position_of[complaint_id])
+    labels_for = dict(sorted(labels_for.items()))
     for index, (ids, _) in enumerate(new_groups):
         labels_for[("new", index)] = [len(member_rows) + position_of[c] for c in ids]
     if not labels_for:
