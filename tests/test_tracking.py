@@ -211,3 +211,30 @@ def test_cli_cluster_and_runs_list(sqlite_url, corpus, tmp_path):
     assert len(runs) == 1 and runs[0]["new_causes"] == len(changes)
     bad = runner.invoke(cli, ["--db", sqlite_url, "cluster", "--window", "soon"])
     assert bad.exit_code == 2 and "90d" in bad.output
+
+
+def test_merges_and_moves_survive_later_runs(database, corpus, tmp_path):
+    last_week_starts = corpus[-1]["created_at"] - timedelta(days=7)
+    older = [c for c in corpus if c["created_at"] < last_week_starts]
+    newer = [c for c in corpus if c["created_at"] >= last_week_starts]
+    import_rows(database, older, tmp_path / "older.csv")
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
+    keys = sorted(membership(database))
+    target, merged, other = keys[0], keys[1], keys[2]
+    with database.session() as session:
+        moved_id = session.scalar(select(Complaint.id).join(RootCause, Complaint.cause_id == RootCause.id)
+                                  .where(RootCause.key == other).order_by(Complaint.id))
+    with database.write_session() as session:
+        curation.merge(session, target, merged, "ann")
+        curation.move(session, [moved_id], target, "ann")
+    before = membership(database)
+    import_rows(database, newer, tmp_path / "newer.csv")
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
+    assert result.run_id
+    after = membership(database)
+    assert merged not in after  # nothing joins a merged-away cause
+    assert set(before[target]) <= set(after[target])  # merged and moved members stay where people put them
+    with database.session() as session:
+        moved = session.get(Complaint, moved_id)
+        assert (moved.assigned_by, session.get(RootCause, moved.cause_id).key) == ("manual", target)
+        assert curation.get_cause(session, merged).key == target
