@@ -209,6 +209,21 @@ def _lock_for_import(session: Session, database: Database) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_IMPORT_LOCK_KEY})
 
 
+def _refresh_statistics(session: Session, database: Database, rows_so_far: int, next_at: int) -> int:
+    """ANALYZE the complaints table on PostgreSQL each time the import has grown it 4x.
+
+    Autovacuum cannot see rows of a transaction still running, so on a young
+    table the planner believes a source has a handful of rows, looks duplicates
+    up by source alone and filters every row of it: each chunk then reads the
+    whole table and a large import turns quadratic. ANALYZE inside the
+    transaction sees its own rows and puts the (source, external_id) index back.
+    """
+    if database.dialect != "postgresql" or rows_so_far < next_at:
+        return next_at
+    session.execute(text("ANALYZE complaints"))
+    return next_at * 4
+
+
 def _resolve_mapper(table: RawTable, options: ImportOptions) -> RowMapper:
     if options.profile == "auto":
         profile = detect_profile(table.columns) if not options.mapping else _detect_or_generic(table.columns)
@@ -276,8 +291,10 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         summary.date_order = _describe_date_order(parse_date)
         build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now)
         workers = options.workers or _auto_workers(path)
+        analyze_at = 4 * CHUNK_ROWS
         for transformed in _transformed_chunks(mapper, build, chain(head, rows), workers):
             _store_chunk(session, build, transformed, summary)
+            analyze_at = _refresh_statistics(session, database, summary.new, analyze_at)
             if progress:
                 progress(summary.rows_read)
 
