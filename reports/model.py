@@ -37,8 +37,8 @@ PARETO_BARS = 15
 ATTENTION_ROWS = 6
 # WeasyPrint lays out roughly a page a second: the team report details the causes a team
 # lead acts on this week and lists the rest in one table.
-TEAM_DETAILED = 20
-TEAM_DETAILED_MAX = 30
+TEAM_DETAILED = 15
+TEAM_DETAILED_MAX = 25
 MIN_WEEKS, MAX_WEEKS = 2, 52
 CLOSED_STATUSES = (*FIXED_STATUSES, "wont_fix")
 
