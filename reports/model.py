@@ -360,16 +360,23 @@ def _quotes(complaints, limit: int) -> list[Quote]:
     return found
 
 
-# -- executive -----------------------------------------------------------------------
-
-def executive_report(session: Session, period: Period, weeks: int = 12) -> ExecutiveReport:
-    weeks = check_weeks(weeks)
+def _period_basis(session: Session, kind: str, period: Period, weeks: int):
+    """What both reports are built from: this period's figures against the previous one's."""
     figures = cause_figures(session, period)
     summary, previous_summary = _summaries(session, period, figures)
     recurred = recurred_in_period(session, period)
     previous_recurred = recurred_in_period(session, period.previous())
     series, emerging = _series(session, period, weeks)
-    frame = _frame(session, "executive", period, weeks, summary.complaints)
+    frame = _frame(session, kind, period, weeks, summary.complaints)
+    return figures, summary, previous_summary, recurred, previous_recurred, series, emerging, frame
+
+
+# -- executive -----------------------------------------------------------------------
+
+def executive_report(session: Session, period: Period, weeks: int = 12) -> ExecutiveReport:
+    weeks = check_weeks(weeks)
+    figures, summary, previous_summary, recurred, previous_recurred, series, emerging, frame = \
+        _period_basis(session, "executive", period, weeks)
     total = summary.complaints
     active = [f for f in figures if f.count]
 
@@ -511,12 +518,8 @@ def _fixed(session: Session, figures, period: Period, weeks: int) -> list[FixedR
 
 def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport:
     weeks = check_weeks(weeks)
-    figures = cause_figures(session, period)
-    summary, previous_summary = _summaries(session, period, figures)
-    recurred = recurred_in_period(session, period)
-    previous_recurred = recurred_in_period(session, period.previous())
-    series, emerging = _series(session, period, weeks)
-    frame = _frame(session, "team", period, weeks, summary.complaints)
+    figures, summary, previous_summary, recurred, previous_recurred, series, emerging, frame = \
+        _period_basis(session, "team", period, weeks)
     zero = [0] * weeks
     total = summary.complaints
     shown = [f for f in figures if f.count or any(series.get(f.cause_id, zero))]
