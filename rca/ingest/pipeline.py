@@ -9,6 +9,7 @@ read at all raises and leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import json
@@ -108,14 +109,20 @@ class _RowRejected(Exception):
 class _RowBuilder:
     """Turns one mapped row into the values of a complaints row (or rejects it)."""
 
-    def __init__(self, source: str, parse_date: DateParser, salt: str, batch_id: int, now: datetime):
+    def __init__(self, source: str, parse_date: DateParser, salt: str, batch_id: int, now: datetime,
+                 sqlite_storage: bool = False):
         self.source = source
         self.parse_date = parse_date
         self.salt = salt
         self.batch_id = batch_id
         self.now = now
+        # SQLite: values leave the builder in storage form (dates and JSON as
+        # text), made in the worker processes rather than in the one process
+        # that writes; see _insert_complaints.
+        self.sqlite_storage = sqlite_storage
+        self.imported_at = _sqlite_datetime(now) if sqlite_storage else now
 
-    def __call__(self, row: MappedRow) -> dict[str, Any]:
+    def __call__(self, row: MappedRow) -> tuple:
         subject = (row.subject or "").strip()
         body = (row.body or "").strip()
         if not subject and not body:
@@ -142,28 +149,18 @@ class _RowBuilder:
         page_url = page_path(row.page_url)
         if page_url != row.page_url:
             extra = {**extra, "page_url_full": row.page_url}
-        values = {
-            "source": self.source,
-            "external_id": external_id,
-            "received_at": received_at,
-            "channel": row.channel,
-            "subject": subject,
-            "body": body,
-            "page_url": page_url,
-            "product": row.product,
-            "defect_type": defect_type,
-            "ticket_status": row.status,
-            "tags": tags,
-            "extra": extra,
-            "customer_key": _digest(self.salt, email)[:32] if email else None,
-            "contact": email,
-            "content_hash": content_hash,
-            "batch_id": self.batch_id,
-            "imported_at": self.now,
-        }
-        values["fields_hash"] = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
-                                        row.status, "\x1e".join(tags), repr(sorted(extra.items())))
-        return values
+        fields_hash = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
+                              row.status, "\x1e".join(tags), repr(sorted(extra.items())))
+        # A tuple in COLUMNS order, not a dict: chunks travel between processes,
+        # and pickling 2,000 dicts with 18 keys cost as much as redacting them.
+        if self.sqlite_storage:
+            received_at = _sqlite_datetime(received_at)
+            # Most complaints have no tags or extra columns: skip the encoder for those.
+            tags = json.dumps(tags) if tags else "[]"
+            extra = json.dumps(extra) if extra else "{}"
+        return (self.source, external_id, received_at, row.channel, subject, body, page_url, row.product,
+                defect_type, row.status, tags, extra, _digest(self.salt, email)[:32] if email else None,
+                email, content_hash, fields_hash, self.batch_id, self.imported_at)
 
 
 def page_path(url: str | None) -> str | None:
@@ -183,6 +180,14 @@ def page_path(url: str | None) -> str | None:
 # the cause assignment never change on re-import.
 UPDATABLE = ("channel", "subject", "body", "page_url", "product", "defect_type", "ticket_status", "tags",
              "extra", "customer_key", "contact", "content_hash", "fields_hash")
+# What _RowBuilder makes of a row: the complaints columns an import writes, in order.
+COLUMNS = ("source", "external_id", "received_at", "channel", "subject", "body", "page_url", "product",
+           "defect_type", "ticket_status", "tags", "extra", "customer_key", "contact", "content_hash",
+           "fields_hash", "batch_id", "imported_at")
+_EXTERNAL_ID = COLUMNS.index("external_id")
+_FIELDS_HASH = COLUMNS.index("fields_hash")
+_UPDATABLE_AT = [COLUMNS.index(column) for column in UPDATABLE]
+_UPDATED = (*UPDATABLE, "updated_at")
 
 
 def _json_safe(record: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +294,8 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         head = list(islice(rows, DATE_SAMPLE_ROWS))
         parse_date = DateParser.for_values(_date_samples(mapper, head), dayfirst=options.dayfirst)
         summary.date_order = _describe_date_order(parse_date)
-        build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now)
+        build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now,
+                            sqlite_storage=database.dialect == "sqlite")
         workers = options.workers or _auto_workers(path)
         analyze_at = 4 * CHUNK_ROWS
         for transformed in _transformed_chunks(mapper, build, chain(head, rows), workers):
@@ -322,7 +328,7 @@ class _Transformed:
     """One chunk of file rows, turned into complaint values and rejects (in file order)."""
 
     rows_read: int
-    values: list[dict[str, Any]]
+    values: list[tuple]  # in COLUMNS order
     rejects: list[dict[str, Any]]
 
 
@@ -384,8 +390,13 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tu
         return
     global _WORKER_JOB
     _WORKER_JOB = (mapper, build)
+    # Frozen objects are never scanned by the garbage collector: the workers
+    # would otherwise walk (and, touching them, copy) everything this process
+    # had loaded at each full collection. This process unfreezes at once.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
+            gc.unfreeze()
             _WORKER_JOB = None
             pending: deque = deque()
             # Reading stays in this thread, so a broken file raises here and the
@@ -397,14 +408,15 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tu
             while pending:
                 yield pending.popleft().get()
     finally:
+        gc.unfreeze()
         _WORKER_JOB = None
 
 
 def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed, summary: ImportSummary) -> None:
     summary.rows_read += transformed.rows_read
-    candidates: dict[str, dict[str, Any]] = {}
+    candidates: dict[str, tuple] = {}
     for values in transformed.values:
-        key = values["external_id"]
+        key = values[_EXTERNAL_ID]
         if key in candidates:
             # The same ticket twice in one file: the later row is the newer state.
             summary.duplicate += 1
@@ -424,19 +436,18 @@ def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed
             found = existing.get(key)
             if found is None:
                 new_rows.append(values)
-            elif found[1] != values["fields_hash"]:
-                changed = {column: values[column] for column in UPDATABLE}
-                changed["complaint_id"] = found[0]
-                changed["updated_at"] = build.now
-                changed_rows.append(changed)
+            elif found[1] != values[_FIELDS_HASH]:
+                changed_rows.append((*(values[i] for i in _UPDATABLE_AT), build.imported_at, found[0]))
             else:
                 summary.duplicate += 1
         if new_rows:
-            _insert_complaints(session, new_rows)
+            _write(session, f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                   insert(Complaint.__table__), COLUMNS, new_rows)
         if changed_rows:
-            session.connection().execute(
-                update(Complaint.__table__).where(Complaint.__table__.c.id == bindparam("complaint_id")),
-                changed_rows)
+            table = Complaint.__table__
+            _write(session, f"UPDATE complaints SET {', '.join(f'{c} = ?' for c in _UPDATED)} WHERE id = ?",
+                   update(table).where(table.c.id == bindparam("complaint_id")), (*_UPDATED, "complaint_id"),
+                   changed_rows)
         summary.new += len(new_rows)
         summary.updated += len(changed_rows)
     if rejects:
@@ -449,40 +460,22 @@ def _sqlite_datetime(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _insert_complaints(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert a chunk of new complaints with one executemany.
+def _write(session: Session, sqlite_sql: str, statement, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Execute ``statement`` once per row with one executemany.
 
-    On SQLite, rows go straight to the driver with the values already in
-    storage form: SQLAlchemy's per-row bind processing (JSON, datetimes) would
-    cost more than everything else an import does. The text written is the
-    same as SQLAlchemy writes, and the tests read it back through the models.
-    PostgreSQL takes the Core path (psycopg batches it well).
+    On SQLite the rows, already in storage form (see _RowBuilder), go straight
+    to the driver as ``sqlite_sql``: SQLAlchemy's per-row bind processing
+    (JSON, datetimes) would cost more than everything else an import does.
+    The text written is the same as SQLAlchemy writes, and the tests read it
+    back through the models. PostgreSQL takes the Core path with native
+    values (psycopg batches it well).
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(Complaint.__table__), rows)
+        connection.execute(statement, [dict(zip(columns, row)) for row in rows])
         return
-    columns = list(rows[0])
-    dates = [i for i, c in enumerate(columns) if c in ("received_at", "imported_at")]
-    documents = [i for i, c in enumerate(columns) if c in ("tags", "extra")]
-    formatted: dict[datetime, str] = {}  # imported_at is the same on every row: format it once
-
-    def stored(row: dict[str, Any]) -> tuple:
-        values = list(row.values())
-        for i in dates:
-            value = values[i]
-            text = formatted.get(value)
-            if text is None:
-                text = formatted[value] = _sqlite_datetime(value)
-            values[i] = text
-        for i in documents:
-            value = values[i]
-            # Most complaints have no tags or extra columns: skip the encoder for those.
-            values[i] = json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
-        return tuple(values)
-    sql = f"INSERT INTO complaints ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     try:
-        connection.connection.driver_connection.executemany(sql, [stored(row) for row in rows])
+        connection.connection.driver_connection.executemany(sqlite_sql, rows)
     except sqlite3.Error as exc:
         # Same exception type as every other database failure, so callers handle one kind.
-        raise OperationalError(sql, None, exc) from exc
+        raise OperationalError(sqlite_sql, None, exc) from exc
