@@ -20,8 +20,6 @@ intent centroids made from test.csv's short texts.
 M newer ones imported afterwards) and times run_clustering with the semantic
 backend twice: cold (empty cache: embeds everything) and after the new import
 (warm cache: embeds only the M new complaints).
-Until rca.tracking passes complaint ids to the backend, the bench gives the
-backend the ids itself (see ``_IdsFromTexts``), exactly what that change does.
 """
 
 from __future__ import annotations
@@ -188,36 +186,7 @@ def threshold(argv: list[str]) -> int:
     return 0
 
 
-class _IdsFromTexts:
-    """Gives the semantic backend complaint ids, as rca.tracking will once it passes them.
-
-    Identical texts have identical vectors, so mapping a text to any complaint
-    with that text is exactly what passing the ids does, cache-wise.
-    """
-
-    def __init__(self, backend, database):
-        from sqlalchemy import select
-
-        from rca.models import Complaint
-        from rca.tracking import complaint_text
-
-        self.backend, self.database = backend, database
-        self.name = backend.name
-        self.assign_threshold = backend.assign_threshold
-        with database.session() as session:
-            self.ids = {complaint_text(s, b): i for i, s, b in
-                        session.execute(select(Complaint.id, Complaint.subject, Complaint.body))}
-
-    def fit_transform(self, texts, ids=None, database=None):
-        return self.backend.fit_transform(texts, ids=[self.ids[t] for t in texts], database=self.database)
-
-    def transform(self, texts, ids=None, database=None):
-        return self.backend.transform(texts, ids=[self.ids[t] for t in texts], database=self.database)
-
-
 def weekly(argv: list[str]) -> int:
-    import inspect
-
     import rca.tracking as tracking
     from rca.clustering.backends import get_backend
     from rca.db import Database
@@ -228,7 +197,6 @@ def weekly(argv: list[str]) -> int:
 
     n = int(argv[0])
     new = int(argv[argv.index("--new") + 1]) if "--new" in argv else max(n // 10, 1)
-    passes_ids = "ids=" in inspect.getsource(tracking._plan)
     folder = Path(tempfile.mkdtemp(prefix="rca-semantic-bench-"))
     items = list(iter_complaints(n + new))
     write_generic_csv(folder / "old.csv", items[:n])
@@ -237,15 +205,14 @@ def weekly(argv: list[str]) -> int:
     database.upgrade()
     start = time.perf_counter()
     import_file(database, folder / "old.csv")
-    print(f"# imported {n:,} complaints in {time.perf_counter() - start:.0f}s; tracking passes ids: {passes_ids}",
-          flush=True)
+    print(f"# imported {n:,} complaints in {time.perf_counter() - start:.0f}s", flush=True)
 
     made: list = []
 
     def backend_factory(name, random_state=0):
         backend = get_backend(name, random_state=random_state)
-        made.append(backend)
-        return backend if passes_ids else _IdsFromTexts(backend, database)
+        made.append(backend)  # to read how many texts it embedded and found cached
+        return backend
 
     import rca.clustering.backends as backends_module  # run_clustering imports get_backend from here
 

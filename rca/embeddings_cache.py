@@ -98,14 +98,25 @@ class EmbeddingCache:
         return int(session.scalar(query) or 0)
 
 
+# Misses are embedded and stored this many at a time: a first run over a long
+# history embeds for many minutes, and a run that is stopped keeps what it did.
+EMBED_BATCH = 1_000
+
+EmbedProgress = Callable[[int, int], None]  # (texts embedded so far, texts to embed)
+
+
 def embed_with_cache(database, model: str, ids: Sequence[int], texts: Sequence[str],
                      embed: Callable[[Sequence[str]], np.ndarray],
-                     cache: EmbeddingCache | None = None) -> tuple[np.ndarray, int]:
+                     cache: EmbeddingCache | None = None, progress: EmbedProgress | None = None,
+                     batch: int = EMBED_BATCH) -> tuple[np.ndarray, int]:
     """Vectors for ``texts`` (parallel to complaint ``ids``), embedding only cache misses.
 
-    Reads in a short read-only session, embeds the misses (outside any
-    transaction: that is the slow part), then writes them in their own short
-    write transaction.  Returns (vectors, number of cache hits).
+    Reads in a short read-only session, then embeds the misses ``batch`` at a
+    time outside any transaction (that is the slow part), writing each batch
+    in its own short write transaction: a run killed half-way has cached what
+    it embedded, and the next run starts from there. ``progress`` hears
+    (embedded so far, to embed) after each batch. Returns (vectors, number of
+    cache hits).
     """
     if len(ids) != len(texts):
         raise ValueError(f"{len(ids)} ids but {len(texts)} texts")
@@ -119,13 +130,15 @@ def embed_with_cache(database, model: str, ids: Sequence[int], texts: Sequence[s
     for i in missing:
         first_of.setdefault(int(ids[i]), i)
     fresh_positions = list(first_of.values())
-    fresh = embed([texts[i] for i in fresh_positions]) if fresh_positions else None
-    if fresh is not None:
-        for position, vector in zip(fresh_positions, fresh):
+    for start in range(0, len(fresh_positions), batch):
+        positions = fresh_positions[start:start + batch]
+        fresh = embed([texts[i] for i in positions])
+        for position, vector in zip(positions, fresh):
             found[int(ids[position])] = vector
         with database.write_session() as session:
-            cache.put_many(session, [ids[i] for i in fresh_positions], model, fresh,
-                           [hashes[i] for i in fresh_positions])
+            cache.put_many(session, [ids[i] for i in positions], model, fresh, [hashes[i] for i in positions])
+        if progress is not None:
+            progress(start + len(positions), len(fresh_positions))
     dim = next(iter(found.values())).shape[0] if found else 0
     vectors = np.zeros((len(ids), dim), dtype=np.float32)
     for row, cid in enumerate(ids):

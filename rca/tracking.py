@@ -222,7 +222,7 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     if getattr(backend, "caches_embeddings", False):
         # Embeddings are stored per complaint, so a weekly run embeds only what is new.
         ids = [r.id for r in member_rows] + [r.id for r in candidates]
-        vectors = backend.fit_transform(texts, ids=ids, database=database)
+        vectors = backend.fit_transform(texts, ids=ids, database=database, progress=_embedding_progress(say))
     else:
         vectors = backend.fit_transform(texts)
     member_vectors, candidate_vectors = vectors[: len(member_rows)], vectors[len(member_rows):]
@@ -267,6 +267,23 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     plan = _Plan(started_at, empty.window_end, params, [r.id for r in candidates], to_existing, new_groups,
                  unassigned, silhouette, describe, {c.id: (c.key, c.title, c.status) for c in causes})
     return plan
+
+
+def _embedding_progress(say: Progress, every_seconds: float = 30.0) -> Callable[[int, int], None]:
+    """Say how embedding goes, at most every ``every_seconds`` (a first run can take many minutes)."""
+    started = time.perf_counter()
+    last_said = started
+
+    def report(done: int, total: int) -> None:
+        nonlocal last_said
+        now = time.perf_counter()
+        if done < total and now - last_said < every_seconds:
+            return
+        last_said = now
+        rate = done / max(now - started, 1e-9)
+        left = f", about {(total - done) / rate / 60:.0f} min left" if done < total else ""
+        say(f"embedded {done:,} of {total:,} complaints not embedded before ({rate:,.0f}/s{left})")
+    return report
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -113,6 +113,50 @@ def test_another_model_or_edited_text_is_embedded_again(database):
         assert EmbeddingCache().count(session) == 4
 
 
+class Interrupted(Exception):
+    pass
+
+
+def test_embedding_goes_in_batches_and_a_stopped_run_keeps_what_it_embedded(database):
+    texts = [f"complaint number {i} about the {'kettle' if i % 2 else 'card'}" for i in range(7)]
+    ids = _complaints(database, texts)
+    embed = CountingEmbedder()
+    heard: list[tuple[int, int]] = []
+
+    def stop_after_two_batches(done, total):
+        heard.append((done, total))
+        if len(heard) == 2:
+            raise Interrupted  # as Ctrl-C or a kill would, between two batches
+
+    with pytest.raises(Interrupted):
+        embed_with_cache(database, "model-a", ids, texts, embed, progress=stop_after_two_batches, batch=3)
+    assert heard == [(3, 7), (6, 7)]
+    assert [len(call) for call in embed.calls] == [3, 3]
+    with database.session() as session:
+        assert EmbeddingCache().count(session, "model-a") == 6
+    # The next run embeds only the one complaint the stopped run did not reach.
+    heard.clear()
+    vectors, hits = embed_with_cache(database, "model-a", ids, texts, embed, batch=3,
+                                     progress=lambda done, total: heard.append((done, total)))
+    assert hits == 6 and embed.calls[-1] == [texts[6]] and heard == [(1, 1)]
+    np.testing.assert_allclose(vectors, embed(texts))
+
+
+def test_a_run_says_how_embedding_goes_without_flooding_the_terminal():
+    from rca.tracking import _embedding_progress
+
+    said: list[str] = []
+    report = _embedding_progress(said.append, every_seconds=3600)
+    for done in (1000, 2000, 3000):
+        report(done, 3000)
+    # Within the interval only the end is said; it names the counts and the rate.
+    assert len(said) == 1 and said[0].startswith("embedded 3,000 of 3,000 complaints not embedded before (")
+    said.clear()
+    report = _embedding_progress(said.append, every_seconds=0)
+    report(1000, 4000)
+    assert said[0].startswith("embedded 1,000 of 4,000") and "min left" in said[0]
+
+
 def _hide_extra(monkeypatch):
     # sys.modules[name] = None makes both importing and finding the module fail,
     # as on an installation without the extra.

@@ -177,7 +177,7 @@ class SemanticBackend:
         return out
 
     def raw_vectors(self, texts: Sequence[str], ids: Sequence[int] | None = None,
-                    database=None) -> np.ndarray:
+                    database=None, progress=None) -> np.ndarray:
         """Model vectors (unit length; zero for texts without words), through the cache when given ids."""
         texts = [self._clip(t) for t in texts]
         if texts and not any(any(c.isalnum() for c in t) for t in texts):
@@ -186,7 +186,7 @@ class SemanticBackend:
             return self.embed(texts)
         from rca.embeddings_cache import embed_with_cache
 
-        vectors, hits = embed_with_cache(database, self.model_key, ids, texts, self.embed)
+        vectors, hits = embed_with_cache(database, self.model_key, ids, texts, self.embed, progress=progress)
         self.cache_hits += hits
         return vectors
 
@@ -201,13 +201,14 @@ class SemanticBackend:
         return out.astype(np.float32, copy=False)
 
     def fit_transform(self, texts: Sequence[str], ids: Sequence[int] | None = None,
-                      database=None) -> np.ndarray:
+                      database=None, progress=None) -> np.ndarray:
         """This run's space: the model's vectors less their mean, re-normalised.
 
         ``ids`` (complaint ids, parallel to ``texts``) and ``database`` turn on
-        the embedding cache; backends without a cache ignore them.
+        the embedding cache; backends without a cache ignore them. With the
+        cache, ``progress(embedded, to_embed)`` hears how embedding goes.
         """
-        raw = self.raw_vectors(texts, ids=ids, database=database)
+        raw = self.raw_vectors(texts, ids=ids, database=database, progress=progress)
         nonzero = np.abs(raw).sum(axis=1) > 0
         self._mean = raw[nonzero].mean(axis=0) if nonzero.sum() >= CENTER_MIN_TEXTS else None
         self._fitted = True
