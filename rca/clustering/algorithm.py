@@ -34,11 +34,12 @@ Everything random is seeded from ``random_state``: same input, same labels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_samples
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
@@ -220,13 +221,39 @@ def _result_silhouette(X: np.ndarray, labels: np.ndarray, rng: np.random.RandomS
     return None if s is None else float(s.mean())
 
 
-def _label_terms(text: str) -> list[str]:
-    """Words and adjacent word pairs fit for a label: no stop words, no numbers."""
-    words = tokens(text)
-    ok = [len(w) > 1 and w not in STOP_WORDS and not w.replace("'", "").isdigit() and any(c.isalpha() for c in w) for w in words]
-    terms = [w for w, good in zip(words, ok) if good]
-    terms += [f"{a} {b}" for a, b, ga, gb in zip(words, words[1:], ok, ok[1:]) if ga and gb]
-    return terms
+def _label_word(word: str) -> bool:
+    """Fit for a label: no stop word, no number, no single character."""
+    return len(word) > 1 and word not in STOP_WORDS and not word.replace("'", "").isdigit() and \
+        any(c.isalpha() for c in word)
+
+
+def _label_term_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
+    """Which texts use which label terms (words and adjacent word pairs fit for a label).
+
+    Built with array operations on the texts' token ids rather than a Python
+    analyzer per text: a run describes every cause over ~100k texts, and the
+    per-text loop cost seconds.  Columns are in the terms' sorted order.
+    """
+    per_text = [tokens(t) for t in texts]
+    flat = list(chain.from_iterable(per_text))
+    words = sorted(set(flat))
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    text_of = np.repeat(np.arange(len(texts)), [len(t) for t in per_text])
+    good = np.array([_label_word(w) for w in words], dtype=bool)
+    singles = np.flatnonzero(good[ids])
+    pairs = np.flatnonzero((text_of[1:] == text_of[:-1]) & good[ids[:-1]] & good[ids[1:]])
+    # A word is coded by its id, a pair (a, b) by V + a*V + b: one integer per term.
+    V = len(words)
+    codes, columns = np.unique(np.concatenate([ids[singles], V + ids[pairs] * V + ids[pairs + 1]]),
+                               return_inverse=True)
+    names = [words[c] if c < V else f"{words[(c - V) // V]} {words[(c - V) % V]}" for c in codes.tolist()]
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    rows = np.concatenate([text_of[singles], text_of[pairs]])
+    D = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, rank[columns])), shape=(len(texts), len(names)))
+    D.data[:] = 1  # a text counts once per term, however often it repeats it
+    return D, sorted(names)
 
 
 def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int, list[str]]:
@@ -245,29 +272,30 @@ def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int,
     clusters = sorted(int(c) for c in np.unique(labels) if c >= 0)
     if not clusters:
         return {}
-    vec = CountVectorizer(analyzer=_label_terms, binary=True)
-    try:
-        D = vec.fit_transform(texts)
-    except ValueError:  # no usable term at all
+    D, vocab = _label_term_matrix(texts)
+    if not vocab:  # no usable term at all
         return {c: [] for c in clusters}
-    vocab = vec.get_feature_names_out()
-    rows = [np.flatnonzero(labels == c) for c in clusters]
-    C = np.vstack([np.asarray(D[r].sum(axis=0)).ravel() for r in rows]).astype(np.float64)
+    members = np.flatnonzero(labels >= 0)
+    row_of = np.searchsorted(clusters, labels[members])
+    # Per cluster, how many of its texts use each term (sparse: clusters x terms).
+    C = (sp.csr_matrix((np.ones(len(members)), (row_of, members)), shape=(len(clusters), len(texts))) @ D).tocsr()
+    C.sort_indices()
     total = np.asarray(D.sum(axis=0)).ravel().astype(np.float64)
     avg_terms = D.sum() / max(len(np.unique(labels)), 1)
     idf = np.log1p(avg_terms / np.maximum(total, 1))
-    tf = C / np.maximum(C.sum(axis=1, keepdims=True), 1)
-    scores = tf * idf
     result: dict[int, list[str]] = {}
     for i, c in enumerate(clusters):
+        columns = C.indices[C.indptr[i]:C.indptr[i + 1]]
+        counts = C.data[C.indptr[i]:C.indptr[i + 1]]
+        scores = counts / max(counts.sum(), 1) * idf[columns]
         chosen: list[str] = []
         covered: set[str] = set()
-        # Ties broken by the term itself so the labels are deterministic.
-        for j in sorted(np.flatnonzero(C[i] > 0), key=lambda j: (-scores[i, j], vocab[j])):
+        # Ties broken by the term itself (columns are in term order) so the labels are deterministic.
+        for j in columns[np.lexsort((columns, -scores))]:
             words = set(vocab[j].split())
             if words <= covered:
                 continue
-            chosen.append(str(vocab[j]))
+            chosen.append(vocab[j])
             covered |= words
             if len(chosen) == n:
                 break
