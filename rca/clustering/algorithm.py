@@ -34,7 +34,6 @@ Everything random is seeded from ``random_state``: same input, same labels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -45,7 +44,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from rca.errors import UsageError
-from rca.clustering.text import STOP_WORDS, tokens
+from rca.clustering.text import STOP_WORDS, ngram_counts, tokens
 
 SAMPLE_SIZE = 4000  # points used to choose k and fit centroids
 SILHOUETTE_SAMPLE = 2000  # points whose silhouette scores each candidate k
@@ -227,35 +226,6 @@ def _label_word(word: str) -> bool:
         any(c.isalpha() for c in word)
 
 
-def _label_term_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
-    """Which texts use which label terms (words and adjacent word pairs fit for a label).
-
-    Built with array operations on the texts' token ids rather than a Python
-    analyzer per text: a run describes every cause over ~100k texts, and the
-    per-text loop cost seconds.  Columns are in the terms' sorted order.
-    """
-    per_text = [tokens(t) for t in texts]
-    flat = list(chain.from_iterable(per_text))
-    words = sorted(set(flat))
-    index = {w: i for i, w in enumerate(words)}
-    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
-    text_of = np.repeat(np.arange(len(texts)), [len(t) for t in per_text])
-    good = np.array([_label_word(w) for w in words], dtype=bool)
-    singles = np.flatnonzero(good[ids])
-    pairs = np.flatnonzero((text_of[1:] == text_of[:-1]) & good[ids[:-1]] & good[ids[1:]])
-    # A word is coded by its id, a pair (a, b) by V + a*V + b: one integer per term.
-    V = len(words)
-    codes, columns = np.unique(np.concatenate([ids[singles], V + ids[pairs] * V + ids[pairs + 1]]),
-                               return_inverse=True)
-    names = [words[c] if c < V else f"{words[(c - V) // V]} {words[(c - V) % V]}" for c in codes.tolist()]
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
-    rows = np.concatenate([text_of[singles], text_of[pairs]])
-    D = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, rank[columns])), shape=(len(texts), len(names)))
-    D.data[:] = 1  # a text counts once per term, however often it repeats it
-    return D, sorted(names)
-
-
 def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int, list[str]]:
     """Distinctive terms per cluster by class-based TF-IDF (as in BERTopic).
 
@@ -272,7 +242,8 @@ def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int,
     clusters = sorted(int(c) for c in np.unique(labels) if c >= 0)
     if not clusters:
         return {}
-    D, vocab = _label_term_matrix(texts)
+    counts, vocab = ngram_counts([tokens(t) for t in texts], keep=_label_word)
+    D = (counts > 0).astype(np.int64)  # a text counts once per term, however often it repeats it
     if not vocab:  # no usable term at all
         return {c: [] for c in clusters}
     members = np.flatnonzero(labels >= 0)

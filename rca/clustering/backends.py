@@ -18,7 +18,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from rca.errors import UsageError
-from rca.clustering.text import stemmed
+from rca.clustering.text import ngram_counts, stems
 
 
 @runtime_checkable
@@ -67,7 +67,7 @@ class TfidfBackend:
         self._terms: _WordCharTfidf | None = None
         self._svd: TruncatedSVD | None = None
 
-    def _sparse(self, docs: list[str], fit: bool) -> sp.csr_matrix:
+    def _sparse(self, docs: list[list[str]], fit: bool) -> sp.csr_matrix:
         if fit:
             # With a handful of texts a term seen twice is already rare; requiring
             # it would leave tiny inputs without any vocabulary.
@@ -86,7 +86,7 @@ class TfidfBackend:
             return self._fit_transform(texts)
 
     def _fit_transform(self, texts: Sequence[str], stemmed_already: bool = False) -> np.ndarray:
-        docs = list(texts) if stemmed_already else [stemmed(t) for t in texts]
+        docs = list(texts) if stemmed_already else [stems(t) for t in texts]
         if not any(docs):
             raise UsageError("No words to cluster: every text is empty or has no letters or digits.")
         if len(docs) > self.vocabulary_fit_rows:
@@ -108,7 +108,7 @@ class TfidfBackend:
             self._svd.fit(M)
         return self._reduce(M)
 
-    def _fit_on_sample_then_project(self, docs: list[str], batch: int = 50_000) -> np.ndarray:
+    def _fit_on_sample_then_project(self, docs: list[list[str]], batch: int = 50_000) -> np.ndarray:
         rows = np.sort(np.random.RandomState(self.random_state).choice(len(docs), self.vocabulary_fit_rows,
                                                                        replace=False))
         self._fit_transform([docs[i] for i in rows], stemmed_already=True)
@@ -124,7 +124,7 @@ class TfidfBackend:
         if self._terms is None:
             raise UsageError("The TF-IDF backend must be fitted (fit_transform) before transform.")
         with threadpool_limits(limits=1):
-            return self._reduce(self._sparse([stemmed(t) for t in texts], fit=False))
+            return self._reduce(self._sparse([stems(t) for t in texts], fit=False))
 
 
 class _WordCharTfidf:
@@ -143,7 +143,7 @@ class _WordCharTfidf:
     def __init__(self, min_df: int):
         self.min_df = min_df
 
-    def fit_transform(self, docs: list[str]) -> list[sp.csr_matrix]:
+    def fit_transform(self, docs: list[list[str]]) -> list[sp.csr_matrix]:
         counts, terms = _word_ngram_counts(docs)
         if counts.shape[1] == 0:
             raise ValueError("empty vocabulary; the texts have no words")
@@ -164,7 +164,7 @@ class _WordCharTfidf:
         self._char_tfidf = TfidfTransformer(sublinear_tf=True).fit(char_counts)
         return [self._word_tfidf.transform(words, copy=False), self._char_tfidf.transform(char_counts, copy=False)]
 
-    def transform(self, docs: list[str]) -> list[sp.csr_matrix]:
+    def transform(self, docs: list[list[str]]) -> list[sp.csr_matrix]:
         counts, terms = _word_ngram_counts(docs)
         # This batch's term columns -> the fitted vocabulary's columns (unknown terms dropped).
         rows = [i for i, t in enumerate(terms) if t in self._word_vocabulary]
@@ -178,12 +178,10 @@ class _WordCharTfidf:
                 self._char_tfidf.transform(_canonical(char_counts), copy=False)]
 
 
-def _word_ngram_counts(docs: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+def _word_ngram_counts(docs: list[list[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
     """Counts of every word 1-2gram of the texts (nothing pruned), and the terms in column order."""
-    if not any(docs):
-        return sp.csr_matrix((len(docs), 0), dtype=np.float32), np.array([], dtype=object)
-    counter = CountVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), lowercase=False, dtype=np.float32)
-    return counter.fit_transform(docs), counter.get_feature_names_out()
+    counts, terms = ngram_counts(docs)
+    return counts, np.array(terms, dtype=object)
 
 
 def _unigrams(terms: np.ndarray) -> np.ndarray:
