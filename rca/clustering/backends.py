@@ -96,7 +96,7 @@ class TfidfBackend:
             return self._fit_on_sample_then_project(docs)
         try:
             M = self._sparse(docs, fit=True)
-        except ValueError as exc:  # "empty vocabulary" from scikit-learn
+        except ValueError as exc:  # no vocabulary, or none left after min_df
             raise UsageError(f"Cannot build a vocabulary from these texts ({exc}); give more or longer texts.") from exc
         n_components = min(self.n_components, M.shape[1] - 1, M.shape[0] - 1)
         if n_components < 2:
@@ -192,8 +192,9 @@ def _unigrams(terms: np.ndarray) -> np.ndarray:
 
 
 def _canonical(counts: sp.spmatrix) -> sp.csr_matrix:
-    # Sparse products leave column indices unsorted; sorted, every later sum
-    # adds the same floats in the same order as scikit-learn's own matrices.
+    # Sparse products leave a row's column indices in whatever order scipy's
+    # algorithm produces; sorted, the float sums downstream (SVD) do not
+    # depend on that detail.
     counts = counts.tocsr()
     counts.sort_indices()
     return counts
