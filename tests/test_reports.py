@@ -15,7 +15,6 @@ Emerging in W47: RC-0001 (6 against 5/8 a week) and RC-0003 (new, 5).
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from reports import write_report
 from reports.model import build_report, executive_report, resolve_period, team_report
 
 from .factories import Factory, utc
+from .pdf_pages import render_pages
 
 W47 = parse_period("2026-W47")
 W46 = parse_period("2026-W46")
@@ -241,13 +241,8 @@ def test_team_pdf(report_db, tmp_path):
 
 
 def test_page_one_is_not_blank(report_db, tmp_path):
-    import matplotlib.image
-
     path = write_report(report_db, "executive", out=tmp_path / "exec.pdf")
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
-                   check=True)
-    png = next(tmp_path.glob("page*.png"))
-    pixels = matplotlib.image.imread(str(png))[..., :3]
+    [pixels] = render_pages(path, dpi=50, first=1, last=1)
     ink = (pixels.min(axis=2) < 0.9).mean()
     assert pixels.shape[0] > pixels.shape[1]  # portrait A4
     assert ink > 0.04, f"only {ink:.1%} of page 1 is not white"
