@@ -226,6 +226,52 @@ def _label_word(word: str) -> bool:
         any(c.isalpha() for c in word)
 
 
+_TERM_BATCH = 50_000  # texts tokenized at a time: a million texts' tokens at once took gigabytes
+
+
+def _cluster_term_counts(texts: Sequence[str], labels: np.ndarray, clusters: list[int],
+                         ) -> tuple[sp.csr_matrix, np.ndarray, list[str], int]:
+    """(per cluster, how many of its texts use each term; in how many texts each term
+    occurs; the terms in sorted order, which is the column order; term uses in all).
+
+    A text counts once per term, however often it repeats it. Texts are read
+    in batches whose counts are added up, so memory follows the number of
+    distinct terms rather than the number of words in all texts.
+    """
+    term_id: dict[str, int] = {}
+    rows, columns, values, text_counts = [], [], [], []
+    uses = 0
+    for start in range(0, len(texts), _TERM_BATCH):
+        counts, names = ngram_counts([tokens(t) for t in texts[start:start + _TERM_BATCH]], keep=_label_word)
+        if not names:
+            continue
+        D = (counts > 0).astype(np.int64)
+        uses += D.nnz
+        ids = np.fromiter((term_id.setdefault(name, len(term_id)) for name in names), dtype=np.int64,
+                          count=len(names))
+        text_counts.append((ids, np.asarray(D.sum(axis=0)).ravel()))
+        batch_labels = labels[start:start + _TERM_BATCH]
+        members = np.flatnonzero(batch_labels >= 0)
+        row_of = np.searchsorted(clusters, batch_labels[members])
+        per_cluster = (sp.csr_matrix((np.ones(len(members)), (row_of, members)),
+                                     shape=(len(clusters), len(batch_labels))) @ D).tocoo()
+        rows.append(per_cluster.row)
+        columns.append(ids[per_cluster.col])
+        values.append(per_cluster.data)
+    vocab = sorted(term_id)
+    column_of = np.empty(len(term_id), dtype=np.int64)  # first-seen id -> sorted position
+    column_of[[term_id[name] for name in vocab]] = np.arange(len(vocab))
+    total = np.zeros(len(vocab), dtype=np.float64)
+    for ids, count in text_counts:
+        total[column_of[ids]] += count  # ids are distinct within a batch
+    C = sp.csr_matrix((np.concatenate(values) if values else np.zeros(0),
+                       (np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                        column_of[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64))),
+                      shape=(len(clusters), len(vocab)))
+    C.sum_duplicates()  # also sorts each row's columns, which is term order
+    return C, total, vocab, uses
+
+
 def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int, list[str]]:
     """Distinctive terms per cluster by class-based TF-IDF (as in BERTopic).
 
@@ -242,17 +288,10 @@ def top_terms(texts: Sequence[str], labels: np.ndarray, n: int = 8) -> dict[int,
     clusters = sorted(int(c) for c in np.unique(labels) if c >= 0)
     if not clusters:
         return {}
-    counts, vocab = ngram_counts([tokens(t) for t in texts], keep=_label_word)
-    D = (counts > 0).astype(np.int64)  # a text counts once per term, however often it repeats it
+    C, total, vocab, uses = _cluster_term_counts(texts, labels, clusters)
     if not vocab:  # no usable term at all
         return {c: [] for c in clusters}
-    members = np.flatnonzero(labels >= 0)
-    row_of = np.searchsorted(clusters, labels[members])
-    # Per cluster, how many of its texts use each term (sparse: clusters x terms).
-    C = (sp.csr_matrix((np.ones(len(members)), (row_of, members)), shape=(len(clusters), len(texts))) @ D).tocsr()
-    C.sort_indices()
-    total = np.asarray(D.sum(axis=0)).ravel().astype(np.float64)
-    avg_terms = D.sum() / max(len(np.unique(labels)), 1)
+    avg_terms = uses / max(len(np.unique(labels)), 1)
     idf = np.log1p(avg_terms / np.maximum(total, 1))
     result: dict[int, list[str]] = {}
     for i, c in enumerate(clusters):
