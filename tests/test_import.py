@@ -296,3 +296,21 @@ def test_parallel_workers_give_the_same_result_as_one_process(tmp_path, sqlite_t
         database.dispose()
         assert (summary.new, summary.rejected) == (4999, 1)
     assert stored[0] == stored[2] and stored[1] == stored[3]
+
+
+def test_awkward_text_is_stored_exactly(database, tmp_path):
+    # Tabs, backslashes, a literal \N, line breaks and non-ASCII are what a
+    # bulk path (COPY on PostgreSQL, storage-form text on SQLite) could mangle.
+    body = "tab\there, back\\slash, a literal \\N, \r\nnew line, \u00e9t\u00e9 \u2014 \U0001f600 \"quoted\""
+    path = tmp_path / "awkward.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "date", "subject", "body", "tags", "Note\\col"])
+        writer.writerow(["A\\1", "2026-11-02T10:00:00+01:00", "sub\tject", body, "a\\b, c\td", "x\ty\\z"])
+    assert import_file(database, path).new == 1
+    with database.session() as session:
+        complaint = session.scalars(select(Complaint)).one()
+    assert complaint.external_id == "A\\1" and complaint.subject == "sub\tject"
+    assert complaint.body == body.strip()
+    assert complaint.tags == ["a\\b", "c\td"] and complaint.extra == {"Note\\col": "x\ty\\z"}
+    assert complaint.received_at.isoformat() == "2026-11-02T09:00:00+00:00"
