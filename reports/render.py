@@ -26,6 +26,8 @@ from markupsafe import Markup
 from rca.errors import RcaError, UsageError
 from rca.redact import redact
 
+from .text import plural
+
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
@@ -54,6 +56,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plural"] = plural
     return env
 
 

@@ -26,7 +26,7 @@ from cli.main import cli
 from rca import analytics
 from rca.analytics import parse_period
 from rca.db import Database
-from reports import write_report
+from reports import render_html, write_report
 from reports.model import build_report, executive_report, resolve_period, team_report
 
 from .factories import Factory, utc
@@ -297,3 +297,11 @@ def test_cli_report(report_db, tmp_path, monkeypatch):
 def _keys(session):
     from rca.models import RootCause
     return dict(session.query(RootCause.id, RootCause.key).all())
+
+
+def test_unassigned_note_counts_in_words(report_db):
+    with report_db.session() as session:
+        report = executive_report(session, resolve_period(session, "2026-W47"))
+    assert "Plus 3 complaints (20%) that match no cause yet" in render_html(report)
+    report.unassigned = 1
+    assert "Plus 1 complaint (20%) that matches no cause yet" in render_html(report)
