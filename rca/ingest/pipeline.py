@@ -14,10 +14,11 @@ import hashlib
 import multiprocessing
 import json
 import os
+import queue
 import secrets
 import sqlite3
+import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -399,18 +400,58 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tu
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             gc.unfreeze()
             _WORKER_JOB = None
-            pending: deque = deque()
-            # Reading stays in this thread, so a broken file raises here and the
-            # transaction rolls back; at most 2 chunks per worker are in flight.
-            for chunk in chunks:
-                pending.append(pool.apply_async(_transform_in_worker, (chunk,)))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+            for pending in _read_ahead(pool, chunks, in_flight=2 * workers):
+                yield pending.get()
     finally:
         gc.unfreeze()
         _WORKER_JOB = None
+
+
+_READ_DONE = object()
+
+
+def _read_ahead(pool, chunks: Iterator[list], in_flight: int) -> Iterator[Any]:
+    """The pool's pending results, in file order, while a thread reads the file ahead.
+
+    Reading in a thread of its own keeps the workers fed while this thread
+    writes the database (sqlite3 and psycopg let go of the GIL while the
+    database works); without it the workers idled whenever the writer did.
+    At most ``in_flight`` chunks are read ahead, so memory stays flat. A file
+    that breaks while being read raises here, in the caller's thread, so the
+    import transaction rolls back as before.
+    """
+    handed: queue.Queue = queue.Queue(maxsize=in_flight)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not hand_over(pool.apply_async(_transform_in_worker, (chunk,))):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
+            hand_over(exc)
+            return
+        hand_over(_READ_DONE)
+
+    reader = threading.Thread(target=read, name="rca-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := handed.get()) is not _READ_DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed, summary: ImportSummary) -> None:
