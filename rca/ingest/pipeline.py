@@ -117,7 +117,6 @@ class _RowBuilder:
         self.parse_date = parse_date
         self.salt = salt
         self.batch_id = batch_id
-        self.now = now
         # SQLite: values leave the builder in storage form (dates and JSON as
         # text), made in the worker processes rather than in the one process
         # that writes; see _insert_complaints.
