@@ -69,6 +69,18 @@ def test_typo_wins_over_other_types_in_one_complaint():
     assert classify_defect(None, "Typo on the box and it is broken") == "typo"
 
 
+@pytest.mark.parametrize("subject, body, expected", [
+    ("Kaputt", "Der Wasserkocher ist defekt… broken (seit Montag)!", "product_defect"),
+    (None, "Le site affiche «typo» — voir la page ça/là", "typo"),
+    (None, "🙁 the label doesn’t match the website’s price!!", "inconsistent_info"),
+    (None, "naïve café: spelling,grammar;punctuation", "typo"),
+    (None, "lone surrogate \ud800 then: broken.", "product_defect"),
+    (None, "Ünïcödé everywhere, nothing wrong here", "other"),
+])
+def test_non_ascii_text_splits_into_words_at_ascii_punctuation(subject, body, expected):
+    assert classify_defect(subject, body) == expected
+
+
 def test_every_result_is_a_known_type():
     for text in ("typo", "broken", "says x but y", "nothing"):
         assert classify_defect(None, text) in DEFECT_TYPES

@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from datetime import timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import cli
 from rca.errors import InputFileError, ProfileError
-from rca.ingest.pipeline import ImportOptions, import_file
+from rca.ingest.pipeline import ImportOptions, _json_strings, _sqlite_datetime, _sqlite_datetime_from_iso, import_file
 from rca.models import Complaint, ImportBatch, Reject
 
 from .conftest import SAMPLE_DATA
@@ -315,3 +318,18 @@ def test_awkward_text_is_stored_exactly(database, tmp_path):
     assert complaint.body == body.strip()
     assert complaint.tags == ["a\\b", "c\td"] and complaint.extra == {"Note\\col": "x\ty\\z"}
     assert complaint.received_at.isoformat() == "2026-11-02T09:00:00+00:00"
+
+
+@given(st.datetimes(timezones=st.just(timezone.utc)) | st.datetimes(timezones=st.timezones()))
+def test_storage_form_of_a_date_cut_from_its_isoformat_is_sqlalchemys(value):
+    # The import cuts SQLite's text from the isoformat() it hashes anyway; it
+    # must be exactly the text the DateTime type writes, or give way to it.
+    cut = _sqlite_datetime_from_iso(value.isoformat())
+    assert cut in (None, _sqlite_datetime(value))
+    if value.utcoffset() == timedelta(0):
+        assert cut == _sqlite_datetime(value)
+
+
+@given(st.lists(st.text()))
+def test_tags_are_encoded_as_json_dumps_does(tags):
+    assert _json_strings(tags) == json.dumps(tags)

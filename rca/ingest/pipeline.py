@@ -22,7 +22,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from hashlib import sha256
 from itertools import chain, islice
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +103,7 @@ def customer_salt(session: Session) -> str:
 
 
 def _digest(*parts: str | None) -> str:
-    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256("\x1f".join([p or "" for p in parts]).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class _RowRejected(Exception):
@@ -124,22 +126,24 @@ class _RowBuilder:
         self.imported_at = _sqlite_datetime(now) if sqlite_storage else now
 
     def __call__(self, row: MappedRow) -> tuple:
-        subject = (row.subject or "").strip()
-        body = (row.body or "").strip()
+        subject = row.subject.strip() if row.subject else ""
+        body = row.body.strip() if row.body else ""
         if not subject and not body:
             raise _RowRejected("no complaint text: subject and body are both empty")
         if len(subject) + len(body) > MAX_TEXT_CHARS:
             raise _RowRejected(f"complaint text longer than {MAX_TEXT_CHARS:,} characters")
-        if row.received_raw is None or (isinstance(row.received_raw, str) and not row.received_raw.strip()):
+        received_raw = row.received_raw
+        if received_raw is None or (received_raw.__class__ is str and not received_raw.strip()):
             raise _RowRejected("no received date")
         try:
-            received_at = self.parse_date(row.received_raw)
+            received_at = self.parse_date(received_raw)
         except (ValueError, OverflowError) as exc:
-            raise _RowRejected(str(exc) or f"unparseable date {row.received_raw!r}") from None
+            raise _RowRejected(str(exc) or f"unparseable date {received_raw!r}") from None
         subject = redact(subject) if subject else None
         body = redact(body) if body else None
-        email = (row.requester_email or "").strip().lower() or None
-        content_hash = _digest(subject, body, received_at.isoformat(), email)
+        email = row.requester_email.strip().lower() or None if row.requester_email else None
+        received_iso = received_at.isoformat()
+        content_hash = _digest(subject, body, received_iso, email)
         external_id = (str(row.external_id).strip() if row.external_id is not None else "") or f"sha:{content_hash[:40]}"
         if len(external_id) > MAX_EXTERNAL_ID:
             raise _RowRejected(f"ticket id longer than {MAX_EXTERNAL_ID} characters")
@@ -151,13 +155,13 @@ class _RowBuilder:
         if page_url != row.page_url:
             extra = {**extra, "page_url_full": row.page_url}
         fields_hash = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
-                              row.status, "\x1e".join(tags), repr(sorted(extra.items())))
+                              row.status, "\x1e".join(tags), repr(sorted(extra.items())) if extra else "[]")
         # A tuple in COLUMNS order, not a dict: chunks travel between processes,
         # and pickling 2,000 dicts with 18 keys cost as much as redacting them.
         if self.sqlite_storage:
-            received_at = _sqlite_datetime(received_at)
-            # Most complaints have no tags or extra columns: skip the encoder for those.
-            tags = json.dumps(tags) if tags else "[]"
+            received_at = _sqlite_datetime_from_iso(received_iso) or _sqlite_datetime(received_at)
+            tags = _json_strings(tags)
+            # Most complaints have no extra columns: skip the encoder for those.
             extra = json.dumps(extra) if extra else "{}"
         return (self.source, external_id, received_at, row.channel, subject, body, page_url, row.product,
                 defect_type, row.status, tags, extra, _digest(self.salt, email)[:32] if email else None,
@@ -501,6 +505,21 @@ def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed
 def _sqlite_datetime(value: datetime) -> str:
     # The exact text SQLAlchemy's SQLite DateTime type writes for a naive UTC value.
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _sqlite_datetime_from_iso(iso: str) -> str | None:
+    """_sqlite_datetime's text cut from a UTC isoformat() the row has made anyway
+    (2025-07-14T15:42:00[.123456]+00:00), at a tenth of the cost; None for other offsets."""
+    if len(iso) == 25 and iso.endswith("+00:00"):
+        return f"{iso[:10]} {iso[11:19]}.000000"
+    if len(iso) == 32 and iso.endswith("+00:00"):
+        return f"{iso[:10]} {iso[11:26]}"
+    return None
+
+
+def _json_strings(values: list[str]) -> str:
+    """json.dumps of a list of strings, without the encoder's set-up cost per call."""
+    return f"[{', '.join(map(encode_basestring_ascii, values))}]"
 
 
 _INSERT_SQLITE = f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
