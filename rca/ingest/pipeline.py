@@ -40,7 +40,7 @@ from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
 from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
-from .readers import RawTable, read_table
+from .readers import CsvBlock, RawTable, parse_csv_block, read_table
 
 CHUNK_ROWS = 2_000
 DATE_SAMPLE_ROWS = 500
@@ -303,7 +303,7 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
                             sqlite_storage=database.dialect == "sqlite")
         workers = options.workers or _auto_workers(path)
         analyze_at = 4 * CHUNK_ROWS
-        for transformed in _transformed_chunks(mapper, build, chain(head, rows), workers):
+        for transformed in _transformed_chunks(mapper, build, table, head, rows, workers):
             _store_chunk(session, build, transformed, summary)
             analyze_at = _refresh_statistics(session, database, summary.new, analyze_at)
             if progress:
@@ -365,15 +365,32 @@ def _date_samples(mapper: RowMapper, head: list[tuple[int, dict[str, Any]]]) -> 
     return samples
 
 
-# Worker processes get the mapper and row builder by fork, not by pickling:
-# profiles hold closures, and fork copies them for free.
-_WORKER_JOB: tuple[RowMapper, _RowBuilder] | None = None
+# Worker processes get the mapper, row builder and CSV layout by fork, not by
+# pickling: profiles hold closures, and fork copies them for free.
+_WORKER_JOB: tuple[RowMapper, _RowBuilder, Any] | None = None
 PARALLEL_MIN_BYTES = 32 * 2**20
 
 
 def _transform_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
-    mapper, build = _WORKER_JOB
+    mapper, build, _ = _WORKER_JOB
     return _transform(mapper, build, chunk)
+
+
+@dataclass
+class _BlockResult:
+    transformed: _Transformed | None
+    unfinished_line: int | None = None  # see CsvBlockRecords
+    failure: tuple[str, str | None] | None = None  # (problem, location) of an InputFileError
+
+
+def _transform_block_in_worker(block: CsvBlock) -> _BlockResult:
+    mapper, build, layout = _WORKER_JOB
+    try:
+        parsed = parse_csv_block(layout, block)
+    except InputFileError as exc:
+        # An exception with several arguments does not survive pickling; the caller raises it again.
+        return _BlockResult(None, failure=(exc.problem, exc.location))
+    return _BlockResult(_transform(mapper, build, parsed.records), parsed.unfinished_line)
 
 
 def _auto_workers(path: Path) -> int:
@@ -384,17 +401,18 @@ def _auto_workers(path: Path) -> int:
     return min(cores, 4)
 
 
-def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tuple[int, dict[str, Any]]],
+def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
+                        head: list[tuple[int, dict[str, Any]]], rows: Iterator[tuple[int, dict[str, Any]]],
                         workers: int) -> Iterator[_Transformed]:
-    """Chunks in file order. With several workers, this process reads the file and
-    writes the database while the workers map, redact, classify and hash."""
-    chunks = _chunks(rows, CHUNK_ROWS)
+    """Chunks in file order. With several workers, this process only writes the
+    database while the workers parse (CSV), map, redact, classify and hash."""
     if workers <= 1:
-        for chunk in chunks:
+        for chunk in _chunks(chain(head, rows), CHUNK_ROWS):
             yield _transform(mapper, build, chunk)
         return
+    blocks = table.csv_blocks()
     global _WORKER_JOB
-    _WORKER_JOB = (mapper, build)
+    _WORKER_JOB = (mapper, build, table.block_layout)
     # Frozen objects are never scanned by the garbage collector: the workers
     # would otherwise walk (and, touching them, copy) everything this process
     # had loaded at each full collection. This process unfreezes at once.
@@ -403,23 +421,45 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, rows: Iterator[tu
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             gc.unfreeze()
             _WORKER_JOB = None
-            for pending in _read_ahead(pool, chunks, in_flight=2 * workers):
-                yield pending.get()
+            if blocks is None:
+                chunks = _chunks(chain(head, rows), CHUNK_ROWS)
+                for _, pending in _read_ahead(pool, _transform_in_worker, chunks, in_flight=2 * workers):
+                    yield pending.get()
+            else:
+                table.close()  # the workers parse the file from its first data row again
+                yield from _transformed_blocks(pool, table.path, blocks, in_flight=2 * workers)
     finally:
         gc.unfreeze()
         _WORKER_JOB = None
 
 
+def _transformed_blocks(pool, path: str, blocks: Iterator[CsvBlock], in_flight: int) -> Iterator[_Transformed]:
+    carry: CsvBlock | None = None  # the start of a record the last block cut in two
+    for block, pending in _read_ahead(pool, _transform_block_in_worker, blocks, in_flight):
+        result = pending.get()
+        if carry is not None:
+            # This block's worker started inside a record, so its result is void:
+            # parse the block again behind the start of that record.
+            block = carry.joined(block)
+            result = pool.apply(_transform_block_in_worker, (block,))
+        if result.failure is not None:
+            raise InputFileError(path, *result.failure)
+        carry = None
+        if result.unfinished_line is not None:
+            carry = block.from_line(result.unfinished_line - block.first_line)
+        yield result.transformed
+
+
 _READ_DONE = object()
 
 
-def _read_ahead(pool, chunks: Iterator[list], in_flight: int) -> Iterator[Any]:
-    """The pool's pending results, in file order, while a thread reads the file ahead.
+def _read_ahead(pool, task: Callable[[Any], Any], items: Iterator[Any], in_flight: int) -> Iterator[tuple[Any, Any]]:
+    """(item, the pool's pending result of task(item)) in order, while a thread reads ahead.
 
     Reading in a thread of its own keeps the workers fed while this thread
     writes the database (sqlite3 and psycopg let go of the GIL while the
     database works); without it the workers idled whenever the writer did.
-    At most ``in_flight`` chunks are read ahead, so memory stays flat. A file
+    At most ``in_flight`` items are read ahead, so memory stays flat. A file
     that breaks while being read raises here, in the caller's thread, so the
     import transaction rolls back as before.
     """
@@ -437,8 +477,8 @@ def _read_ahead(pool, chunks: Iterator[list], in_flight: int) -> Iterator[Any]:
 
     def read() -> None:
         try:
-            for chunk in chunks:
-                if not hand_over(pool.apply_async(_transform_in_worker, (chunk,))):
+            for item in items:
+                if not hand_over((item, pool.apply_async(task, (item,)))):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
             hand_over(exc)
@@ -448,10 +488,10 @@ def _read_ahead(pool, chunks: Iterator[list], in_flight: int) -> Iterator[Any]:
     reader = threading.Thread(target=read, name="rca-import-reader", daemon=True)
     reader.start()
     try:
-        while (item := handed.get()) is not _READ_DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while (handed_item := handed.get()) is not _READ_DONE:
+            if isinstance(handed_item, BaseException):
+                raise handed_item
+            yield handed_item
     finally:
         stop.set()
         reader.join()
@@ -469,19 +509,7 @@ def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed
     rejects = transformed.rejects
 
     if candidates:
-        keys = list(candidates)
-        if session.get_bind().dialect.name == "postgresql":
-            # One array parameter: 2,000 placeholders cost psycopg more to
-            # parse than the lookup costs the server.
-            among = Complaint.external_id == any_(bindparam("keys", keys, type_=ARRAY(String)))
-        else:
-            among = Complaint.external_id.in_(keys)
-        existing = {
-            external_id: (complaint_id, fields_hash)
-            for complaint_id, external_id, fields_hash in session.execute(
-                select(Complaint.id, Complaint.external_id, Complaint.fields_hash).where(
-                    Complaint.source == build.source, among))
-        }
+        existing = _existing_complaints(session, build.source, list(candidates))
         new_rows, changed_rows = [], []
         for key, values in candidates.items():
             found = existing.get(key)
@@ -500,6 +528,31 @@ def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed
     if rejects:
         session.connection().execute(insert(Reject.__table__), rejects)
         summary.rejected += len(rejects)
+
+
+def _existing_complaints(session: Session, source: str, keys: list[str]) -> dict[str, tuple[int, str]]:
+    """external id -> (complaint id, fields hash) for the keys this source already has."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # Straight to the driver: compiling an IN clause of 2,000 bound values
+        # cost SQLAlchemy more than SQLite's 2,000 index lookups. Batches stay
+        # under SQLite's limit of 32,766 parameters (a block of short rows is long).
+        rows = []
+        for at in range(0, len(keys), 10_000):
+            batch = keys[at:at + 10_000]
+            sql = ("SELECT external_id, id, fields_hash FROM complaints WHERE source = ? AND external_id IN "
+                   f"({','.join('?' * len(batch))})")
+            try:
+                rows += connection.connection.driver_connection.execute(sql, (source, *batch)).fetchall()
+            except sqlite3.Error as exc:
+                raise OperationalError(sql, None, exc) from exc
+    else:
+        # One array parameter: 2,000 placeholders cost psycopg more to parse
+        # than the lookup costs the server.
+        rows = connection.execute(select(Complaint.external_id, Complaint.id, Complaint.fields_hash).where(
+            Complaint.source == source,
+            Complaint.external_id == any_(bindparam("keys", keys, type_=ARRAY(String))))).all()
+    return {external_id: (complaint_id, fields_hash) for external_id, complaint_id, fields_hash in rows}
 
 
 def _sqlite_datetime(value: datetime) -> str:

@@ -17,6 +17,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -65,12 +66,21 @@ class RawTable:
     rows: Iterator[tuple[int, dict[str, Any]]]
     compressed: bool = False  # the file was gzip-compressed
     delimiter: str | None = None  # CSV/TSV only
+    # CSV/TSV in an ASCII-compatible encoding: the data rows again, as raw
+    # blocks of whole lines for worker processes to parse (see csv_blocks).
+    block_source: Callable[[], Iterator[CsvBlock]] | None = None
+    block_layout: CsvLayout | None = None
 
     def close(self) -> None:
         """Release the file early (an abandoned iterator closes it when collected)."""
         close = getattr(self.rows, "close", None)
         if close is not None:
             close()
+
+    def csv_blocks(self) -> Iterator[CsvBlock] | None:
+        """The data rows from the start, as :class:`CsvBlock` s, or None when the file
+        cannot be cut into blocks (not CSV, UTF-16, or no ``\\n`` line ends)."""
+        return self.block_source() if self.block_source is not None else None
 
 
 # --------------------------------------------------------------------------- entry point
@@ -191,11 +201,13 @@ def _decode_error(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     """
     line = _first_undecodable_line(opener, encoding)
     where = f"line {line}" if line else None
+    return InputFileError(path, _decode_problem(encoding, exc), where)
+
+
+def _decode_problem(encoding: str, exc: UnicodeDecodeError) -> str:
     if encoding.startswith("utf-8"):
-        problem = "not valid UTF-8; re-export the file as UTF-8"
-    else:
-        problem = f"cannot be decoded as {encoding} ({exc.reason}); re-export the file as UTF-8"
-    return InputFileError(path, problem, where)
+        return "not valid UTF-8; re-export the file as UTF-8"
+    return f"cannot be decoded as {encoding} ({exc.reason}); re-export the file as UTF-8"
 
 
 def _first_undecodable_line(opener: Callable[[], IO[bytes]], encoding: str) -> int | None:
@@ -294,9 +306,15 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
         raise InputFileError(path, "has no header row; export the file with column names")
     if header:
         header[0] = header[0].lstrip("\ufeff")
-    rows = _csv_rows(path, opener, encoding, stream, reader, header)
+    layout = CsvLayout(path, _BLOCK_ENCODINGS.get(encoding, encoding), delimiter, tuple(header))
+    rows = _csv_rows(path, opener, encoding, stream, reader, layout)
+    block_source = None
+    if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
+        header_lines = reader.line_num
+        block_source = lambda: _csv_blocks(path, opener, encoding, header_lines)  # noqa: E731
     fmt = "tsv" if delimiter == "\t" else "csv"
-    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter)
+    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source,
+                    layout if block_source else None)
 
 
 def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
@@ -309,37 +327,191 @@ def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
     return None
 
 
-def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str,
-              stream: io.TextIOWrapper, reader: Any,
-              header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    columns = list(header)
-    ncols = len(columns)
-    repeated = _repeated_positions(columns)
-    prev_line = reader.line_num
+def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
+              reader: Any, layout: CsvLayout) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
-            if not repeated:
-                # Hot loop: a few µs per row. No regexes, no per-cell calls.
-                for row in reader:
-                    start = prev_line + 1
-                    prev_line = reader.line_num
-                    if len(row) == ncols:
-                        if "" not in row:  # no empty cell: dict(zip()) runs in C
-                            yield start, dict(zip(columns, row))
-                        elif any(row):
-                            yield start, {k: v or None for k, v in zip(columns, row)}
-                    elif any(row):
-                        yield start, _ragged(columns, row, None)
-            else:
-                for row in reader:
-                    start = prev_line + 1
-                    prev_line = reader.line_num
-                    if any(row):
-                        yield start, _ragged(columns, row, repeated)
-    except csv.Error as exc:
-        raise InputFileError(path, _csv_problem(exc), f"line {prev_line + 1}") from exc
+            yield from _csv_records(reader, layout.columns, reader.line_num + 1)
+    except _BrokenRecord as broken:
+        raise InputFileError(path, _csv_problem(broken.error), f"line {broken.line}") from broken.error
     except _STREAM_FAILURES as exc:
         raise _stream_errors(path, opener, encoding, exc) from exc
+
+
+class _BrokenRecord(Exception):
+    """csv.Error in the record that starts on physical line ``line``."""
+
+    def __init__(self, error: csv.Error, line: int):
+        super().__init__(error, line)
+        self.error = error
+        self.line = line
+
+
+def _csv_records(reader: Any, columns: tuple[str, ...],
+                 first_line: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(physical line where the record starts, record) for each non-blank record;
+    ``first_line`` is the line the reader's first line has in the file."""
+    ncols = len(columns)
+    repeated = _repeated_positions(list(columns))
+    offset = first_line - reader.line_num - 1
+    prev_line = reader.line_num
+    try:
+        if not repeated:
+            # Hot loop: a few µs per row. No regexes, no per-cell calls.
+            for row in reader:
+                start = prev_line + 1 + offset
+                prev_line = reader.line_num
+                if len(row) == ncols:
+                    if "" not in row:  # no empty cell: dict(zip()) runs in C
+                        yield start, dict(zip(columns, row))
+                    elif any(row):
+                        yield start, {k: v or None for k, v in zip(columns, row)}
+                elif any(row):
+                    yield start, _ragged(columns, row, None)
+        else:
+            for row in reader:
+                start = prev_line + 1 + offset
+                prev_line = reader.line_num
+                if any(row):
+                    yield start, _ragged(columns, row, repeated)
+    except csv.Error as exc:
+        raise _BrokenRecord(exc, prev_line + 1 + offset) from exc
+
+
+# --------------------------------------------------------------------------- CSV in blocks
+#
+# A process that parses every row itself cannot feed several workers fast
+# enough, so for big CSV files the reading process only cuts the raw bytes
+# into blocks of whole records and the workers parse them. A cut is made after
+# a b"\n" preceded by an even number of quote characters: outside any quoted
+# field in well-formed CSV. A stray quote inside an unquoted cell (5" screen)
+# can fool that count, so each worker's csv.reader checks its own block: a
+# block whose last record is still open at the end says so
+# (CsvBlockRecords.unfinished_line), and the caller parses that record again
+# joined to the next block. A block is only trusted when the one before it
+# ended cleanly, which makes every accepted block start on a real record.
+
+CSV_BLOCK_BYTES = 1 << 20
+# With a stray quote the count may never come out even again: cut anyway at
+# this size and let the workers' parsers tell where records end.
+_FORCED_CUT_BYTES = 8 << 20
+# Encodings in which b'"' and b"\n" are always those characters (never part of
+# a multi-byte one), and the codec to decode blocks after the first with.
+_BLOCK_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "latin-1": "latin-1"}
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a worker needs to parse blocks of one CSV file."""
+
+    path: str
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CsvBlock:
+    """Whole lines of a CSV file's data rows, starting at physical line ``first_line``."""
+
+    first_line: int
+    data: bytes
+    last: bool  # the block reaches the end of the file
+
+    def from_line(self, lines: int) -> CsvBlock:
+        """The block without its first ``lines`` lines."""
+        cut = 0
+        for cut_at, _ in zip(_LINE_BREAK.finditer(self.data), range(lines)):
+            cut = cut_at.end()
+        return CsvBlock(self.first_line + lines, self.data[cut:], self.last)
+
+    def joined(self, following: CsvBlock) -> CsvBlock:
+        return CsvBlock(self.first_line, self.data + following.data, following.last)
+
+
+def _count_lines(data: bytes) -> int:
+    # As io and csv count them: \r\n, a lone \r and \n each end a line.
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _csv_blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+                header_lines: int) -> Iterator[CsvBlock]:
+    try:
+        with opener() as raw:
+            pending = _skip_lines(raw, header_lines)
+            first_line = header_lines + 1
+            while True:
+                chunk = raw.read(CSV_BLOCK_BYTES)
+                if not chunk:
+                    break
+                pending += chunk
+                cut = _record_end(pending, forced=len(pending) >= _FORCED_CUT_BYTES)
+                if cut == 0:
+                    continue
+                block = pending[:cut]
+                pending = pending[cut:]
+                yield CsvBlock(first_line, block, last=False)
+                first_line += _count_lines(block)
+            yield CsvBlock(first_line, pending, last=True)
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+
+
+def _skip_lines(raw: IO[bytes], lines: int) -> bytes:
+    """Read past the first ``lines`` lines (the header); what was read beyond them."""
+    buffered = b""
+    while True:
+        breaks = list(zip(_LINE_BREAK.finditer(buffered), range(lines)))
+        # A \r at the very end may be the first half of \r\n: read on to know.
+        if len(breaks) == lines and (not breaks or breaks[-1][0].end() < len(buffered)):
+            return buffered[breaks[-1][0].end():] if breaks else buffered
+        more = raw.read(min(CSV_BLOCK_BYTES, 1 << 16))  # little beyond the header: blocks stay even
+        if not more:
+            return b""
+        buffered += more
+
+
+def _record_end(data: bytes, forced: bool) -> int:
+    """Where to cut ``data``: after the last b"\n" with an even number of quotes
+    before it; 0 when there is none (forced: after the last b"\n" at all)."""
+    quotes_before = data.count(b'"')  # in data[:end]
+    end = len(data)
+    while (newline := data.rfind(b"\n", 0, end)) != -1:
+        quotes_before -= data.count(b'"', newline, end)
+        if quotes_before % 2 == 0:
+            return newline + 1
+        end = newline
+    if forced:
+        return data.rfind(b"\n") + 1
+    return 0
+
+
+@dataclass
+class CsvBlockRecords:
+    records: list[tuple[int, dict[str, Any]]]
+    # Set when the block ends inside a record: the physical line where that
+    # record starts. The caller joins the rest of the block to the next one.
+    unfinished_line: int | None = None
+
+
+def parse_csv_block(layout: CsvLayout, block: CsvBlock) -> CsvBlockRecords:
+    """The records of one block (in a worker process); raises InputFileError as the
+    streaming reader would, with the same line numbers."""
+    try:
+        text = block.data.decode(layout.encoding)
+    except UnicodeDecodeError as exc:
+        line = block.first_line + _count_lines(block.data[:exc.start])
+        raise InputFileError(layout.path, _decode_problem(layout.encoding, exc), f"line {line}") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
+    records: list[tuple[int, dict[str, Any]]] = []
+    try:
+        records.extend(_csv_records(reader, layout.columns, block.first_line))
+    except _BrokenRecord as broken:
+        if not block.last and "unexpected end of data" in str(broken.error):
+            return CsvBlockRecords(records, broken.line)
+        raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
+    return CsvBlockRecords(records)
 
 
 def _csv_problem(exc: csv.Error) -> str:
