@@ -192,6 +192,8 @@ def classify_defect(subject: str | None, body: str | None) -> str:
     tokens = spaced.encode("utf-8", "surrogatepass").translate(_PUNCTUATION) \
         .decode("utf-8", "surrogatepass").split()
     words = _VOCABULARY.intersection(tokens)
+    if not words:
+        return "other"  # every rule needs one of its words, triggers or say-words
     for rule in _RULES:
         if rule.matches(text, tokens, words):
             return rule.name

@@ -177,7 +177,10 @@ def page_path(url: str | None) -> str | None:
     if not url:
         return url
     url = url.strip()
-    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    query, fragment = url.find("?"), url.find("#")
+    if query < 0 and fragment < 0:
+        return url
+    cut = query if fragment < 0 or 0 <= query < fragment else fragment
     return url[:cut] or url
 
 
@@ -572,7 +575,7 @@ def _sqlite_datetime_from_iso(iso: str) -> str | None:
 
 def _json_strings(values: list[str]) -> str:
     """json.dumps of a list of strings, without the encoder's set-up cost per call."""
-    return f"[{', '.join(map(encode_basestring_ascii, values))}]"
+    return f"[{', '.join(map(encode_basestring_ascii, values))}]" if values else "[]"
 
 
 _INSERT_SQLITE = f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
