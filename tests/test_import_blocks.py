@@ -1,4 +1,4 @@
-"""Big CSV files are cut into blocks of whole records that worker processes parse.
+"""Big CSV and JSON Lines files are cut into blocks of whole records that worker processes parse.
 
 Every file must come out exactly as the one-process streaming reader reads it:
 the same records, row numbers, rejects and errors, however the cuts fall.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,7 @@ from rca.db import Database
 from rca.errors import InputFileError
 from rca.ingest import readers
 from rca.ingest.pipeline import ImportOptions, import_file
-from rca.ingest.readers import CsvBlock, _record_end, parse_csv_block, read_table
+from rca.ingest.readers import Block, _record_end, parse_block, read_table
 from rca.models import Complaint, Reject
 
 from .conftest import new_sqlite_url
@@ -31,7 +32,7 @@ HEADER = "id,date,subject,body,email\r\n"
 
 @pytest.fixture
 def tiny_blocks(monkeypatch):
-    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 64)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 64)
     monkeypatch.setattr(readers, "_FORCED_CUT_BYTES", 256)
 
 
@@ -40,10 +41,10 @@ def records_in_blocks(path):
     table = read_table(path)
     table.close()
     records, carry = [], None
-    for block in table.csv_blocks():
+    for block in table.blocks():
         if carry is not None:
             block = carry.joined(block)
-        parsed = parse_csv_block(table.block_layout, block)
+        parsed = parse_block(table.block_layout, block)
         records += parsed.records
         carry = None if parsed.unfinished_line is None else block.from_line(parsed.unfinished_line - block.first_line)
     assert carry is None
@@ -63,8 +64,8 @@ def test_a_cut_falls_after_a_line_end_outside_quotes():
 
 
 def test_a_block_without_its_first_lines_keeps_its_line_numbers():
-    block = CsvBlock(10, b"a\r\nb\rc\nd", last=True)
-    assert block.from_line(3) == CsvBlock(13, b"d", last=True)
+    block = Block(10, b"a\r\nb\rc\nd", last=True)
+    assert block.from_line(3) == Block(13, b"d", last=True)
     assert block.from_line(0) == block
 
 
@@ -105,10 +106,38 @@ def test_gzip_files_are_cut_too(tmp_path, tiny_blocks):
     assert len(records_in_blocks(path)) == 50 and records_in_blocks(path) == streamed(path)
 
 
+def jsonl(records, line_end="\n"):
+    return line_end.join(json.dumps(record, ensure_ascii=False) for record in records) + line_end
+
+
+@pytest.mark.parametrize("content", [
+    jsonl([{"id": i, "created": "2026-11-02", "body": f"caf\u00e9 {i}\nline", "via": {"channel": "web"},
+            "tags": ["a", "b"]} for i in range(40)], "\r\n"),
+    "\ufeff" + jsonl([{"id": i, "body": "x" * i} for i in range(40)]),  # BOM
+    jsonl([{"id": i} for i in range(10)]) + "\n\n  \n" + jsonl([{"id": i} for i in range(10, 30)], "\r"),
+])
+def test_json_lines_blocks_give_the_records_the_streaming_reader_gives(tmp_path, tiny_blocks, content):
+    path = tmp_path / "file.jsonl"
+    path.write_bytes(content.encode("utf-8"))
+    records = records_in_blocks(path)
+    assert records == streamed(path) and len(records) in (30, 40)
+
+
+def test_a_broken_json_line_is_the_same_error_in_blocks(tmp_path, tiny_blocks):
+    path = tmp_path / "file.jsonl"
+    path.write_text(jsonl([{"id": i, "body": "text"} for i in range(30)]) + '{"id": 30, "body": "cut\n'
+                    + jsonl([{"id": 31}]), encoding="utf-8")
+    with pytest.raises(InputFileError) as streaming:
+        streamed(path)
+    with pytest.raises(InputFileError) as in_blocks:
+        records_in_blocks(path)
+    assert str(in_blocks.value) == str(streaming.value) and "line 31" in str(streaming.value)
+
+
 def test_utf16_files_are_not_cut(tmp_path):
     path = tmp_path / "file.csv"
     path.write_bytes((HEADER + "1,2026-11-02,a,b,\n").encode("utf-16"))
-    assert read_table(path).csv_blocks() is None
+    assert read_table(path).blocks() is None
 
 
 cells = st.text(alphabet=st.sampled_from('ab ,"\n\r\u00e9;'), max_size=12)
@@ -161,6 +190,17 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, sqlite_templat
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     one = _import(tmp_path, sqlite_template, path, 1, "one")
     assert one[:3] == (299, 297, 2) and [number for number, _ in one[4]] == [82, 83]
+    assert _import(tmp_path, sqlite_template, path, 2, "two") == one
+
+
+def test_worker_processes_store_json_lines_as_one_process_does(tmp_path, sqlite_template, tiny_blocks):
+    records = [{"id": i, "created_at": f"2026-11-{1 + i % 28:02d}T10:00:00Z", "subject": f"Kettle {i}",
+                "body": "it leaks \u2014 call me on 07700 900123", "via": {"channel": "email"}} for i in range(200)]
+    records[7]["created_at"] = "yesterday-ish"  # a reject
+    path = tmp_path / "file.jsonl"
+    path.write_text(jsonl(records), encoding="utf-8")
+    one = _import(tmp_path, sqlite_template, path, 1, "one")
+    assert one[:3] == (200, 199, 1) and one[4][0][0] == 8 and "[phone]" in one[3][0][2]
     assert _import(tmp_path, sqlite_template, path, 2, "two") == one
 
 

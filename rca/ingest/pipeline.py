@@ -40,7 +40,7 @@ from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
 from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
-from .readers import CsvBlock, RawTable, parse_csv_block, read_table
+from .readers import Block, RawTable, parse_block, read_table
 
 CHUNK_ROWS = 2_000
 DATE_SAMPLE_ROWS = 500
@@ -382,14 +382,14 @@ def _transform_in_worker(chunk: list[tuple[int, dict[str, Any]]]) -> _Transforme
 @dataclass
 class _BlockResult:
     transformed: _Transformed | None
-    unfinished_line: int | None = None  # see CsvBlockRecords
+    unfinished_line: int | None = None  # see BlockRecords
     failure: tuple[str, str | None] | None = None  # (problem, location) of an InputFileError
 
 
-def _transform_block_in_worker(block: CsvBlock) -> _BlockResult:
+def _transform_block_in_worker(block: Block) -> _BlockResult:
     mapper, build, layout = _WORKER_JOB
     try:
-        parsed = parse_csv_block(layout, block)
+        parsed = parse_block(layout, block)
     except InputFileError as exc:
         # An exception with several arguments does not survive pickling; the caller raises it again.
         return _BlockResult(None, failure=(exc.problem, exc.location))
@@ -408,12 +408,12 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
                         head: list[tuple[int, dict[str, Any]]], rows: Iterator[tuple[int, dict[str, Any]]],
                         workers: int) -> Iterator[_Transformed]:
     """Chunks in file order. With several workers, this process only writes the
-    database while the workers parse (CSV), map, redact, classify and hash."""
+    database while the workers parse (CSV, JSON Lines), map, redact, classify and hash."""
     if workers <= 1:
         for chunk in _chunks(chain(head, rows), CHUNK_ROWS):
             yield _transform(mapper, build, chunk)
         return
-    blocks = table.csv_blocks()
+    blocks = table.blocks()
     global _WORKER_JOB
     _WORKER_JOB = (mapper, build, table.block_layout)
     # Frozen objects are never scanned by the garbage collector: the workers
@@ -436,8 +436,8 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
         _WORKER_JOB = None
 
 
-def _transformed_blocks(pool, path: str, blocks: Iterator[CsvBlock], in_flight: int) -> Iterator[_Transformed]:
-    carry: CsvBlock | None = None  # the start of a record the last block cut in two
+def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:
+    carry: Block | None = None  # the start of a record the last block cut in two
     for block, pending in _read_ahead(pool, _transform_block_in_worker, blocks, in_flight):
         result = pending.get()
         if carry is not None:

@@ -19,7 +19,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -66,10 +66,10 @@ class RawTable:
     rows: Iterator[tuple[int, dict[str, Any]]]
     compressed: bool = False  # the file was gzip-compressed
     delimiter: str | None = None  # CSV/TSV only
-    # CSV/TSV in an ASCII-compatible encoding: the data rows again, as raw
-    # blocks of whole lines for worker processes to parse (see csv_blocks).
-    block_source: Callable[[], Iterator[CsvBlock]] | None = None
-    block_layout: CsvLayout | None = None
+    # CSV/TSV and JSON Lines in an ASCII-compatible encoding: the data rows
+    # again, as raw blocks of whole lines for worker processes to parse.
+    block_source: Callable[[], Iterator[Block]] | None = None
+    block_layout: BlockLayout | None = None
 
     def close(self) -> None:
         """Release the file early (an abandoned iterator closes it when collected)."""
@@ -77,9 +77,9 @@ class RawTable:
         if close is not None:
             close()
 
-    def csv_blocks(self) -> Iterator[CsvBlock] | None:
-        """The data rows from the start, as :class:`CsvBlock` s, or None when the file
-        cannot be cut into blocks (not CSV, UTF-16, or no ``\\n`` line ends)."""
+    def blocks(self) -> Iterator[Block] | None:
+        """The data rows from the start, as :class:`Block` s, for :func:`parse_block`;
+        None when the file cannot be cut (Excel, JSON, UTF-16, CSV without ``\\n``)."""
         return self.block_source() if self.block_source is not None else None
 
 
@@ -306,13 +306,13 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
         raise InputFileError(path, "has no header row; export the file with column names")
     if header:
         header[0] = header[0].lstrip("\ufeff")
-    layout = CsvLayout(path, _BLOCK_ENCODINGS.get(encoding, encoding), delimiter, tuple(header))
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS.get(encoding, encoding), delimiter, tuple(header))
     rows = _csv_rows(path, opener, encoding, stream, reader, layout)
     block_source = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
         header_lines = reader.line_num
-        block_source = lambda: _csv_blocks(path, opener, encoding, header_lines)  # noqa: E731
-    fmt = "tsv" if delimiter == "\t" else "csv"
+        block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True)  # noqa: E731
     return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source,
                     layout if block_source else None)
 
@@ -328,7 +328,7 @@ def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
 
 
 def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
-              reader: Any, layout: CsvLayout) -> Iterator[tuple[int, dict[str, Any]]]:
+              reader: Any, layout: BlockLayout) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
             yield from _csv_records(reader, layout.columns, reader.line_num + 1)
@@ -378,20 +378,21 @@ def _csv_records(reader: Any, columns: tuple[str, ...],
         raise _BrokenRecord(exc, prev_line + 1 + offset) from exc
 
 
-# --------------------------------------------------------------------------- CSV in blocks
+# --------------------------------------------------------------------------- files in blocks
 #
 # A process that parses every row itself cannot feed several workers fast
-# enough, so for big CSV files the reading process only cuts the raw bytes
-# into blocks of whole records and the workers parse them. A cut is made after
+# enough, so for big CSV and JSON Lines files the reading process only cuts
+# the raw bytes into blocks of whole records and the workers parse them.
+# JSON Lines are cut after any b"\n". CSV is cut after
 # a b"\n" preceded by an even number of quote characters: outside any quoted
 # field in well-formed CSV. A stray quote inside an unquoted cell (5" screen)
 # can fool that count, so each worker's csv.reader checks its own block: a
 # block whose last record is still open at the end says so
-# (CsvBlockRecords.unfinished_line), and the caller parses that record again
+# (BlockRecords.unfinished_line), and the caller parses that record again
 # joined to the next block. A block is only trusted when the one before it
 # ended cleanly, which makes every accepted block start on a real record.
 
-CSV_BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 20
 # With a stray quote the count may never come out even again: cut anyway at
 # this size and let the workers' parsers tell where records end.
 _FORCED_CUT_BYTES = 8 << 20
@@ -402,32 +403,33 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
-class CsvLayout:
-    """What a worker needs to parse blocks of one CSV file."""
+class BlockLayout:
+    """What a worker needs to parse blocks of one file."""
 
     path: str
+    format: str  # 'csv' | 'tsv' | 'jsonl'
     encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
+    delimiter: str | None = None  # CSV/TSV
+    columns: tuple[str, ...] = ()  # CSV/TSV: the header
 
 
 @dataclass(frozen=True)
-class CsvBlock:
-    """Whole lines of a CSV file's data rows, starting at physical line ``first_line``."""
+class Block:
+    """Whole lines of a file's data rows, starting at physical line ``first_line``."""
 
     first_line: int
     data: bytes
     last: bool  # the block reaches the end of the file
 
-    def from_line(self, lines: int) -> CsvBlock:
+    def from_line(self, lines: int) -> Block:
         """The block without its first ``lines`` lines."""
         cut = 0
         for cut_at, _ in zip(_LINE_BREAK.finditer(self.data), range(lines)):
             cut = cut_at.end()
-        return CsvBlock(self.first_line + lines, self.data[cut:], self.last)
+        return Block(self.first_line + lines, self.data[cut:], self.last)
 
-    def joined(self, following: CsvBlock) -> CsvBlock:
-        return CsvBlock(self.first_line, self.data + following.data, following.last)
+    def joined(self, following: Block) -> Block:
+        return Block(self.first_line, self.data + following.data, following.last)
 
 
 def _count_lines(data: bytes) -> int:
@@ -435,25 +437,32 @@ def _count_lines(data: bytes) -> int:
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def _csv_blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str,
-                header_lines: int) -> Iterator[CsvBlock]:
+def _blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str, header_lines: int,
+            quoted: bool) -> Iterator[Block]:
+    """The file after its first ``header_lines`` lines in blocks; ``quoted``: CSV,
+    whose records may hold line breaks inside quotes."""
     try:
         with opener() as raw:
             pending = _skip_lines(raw, header_lines)
+            if not header_lines and encoding == "utf-8-sig":
+                pending = raw.read(len(codecs.BOM_UTF8)).removeprefix(codecs.BOM_UTF8)
             first_line = header_lines + 1
             while True:
-                chunk = raw.read(CSV_BLOCK_BYTES)
+                chunk = raw.read(BLOCK_BYTES)
                 if not chunk:
                     break
                 pending += chunk
-                cut = _record_end(pending, forced=len(pending) >= _FORCED_CUT_BYTES)
+                if quoted:
+                    cut = _record_end(pending, forced=len(pending) >= _FORCED_CUT_BYTES)
+                else:
+                    cut = pending.rfind(b"\n") + 1
                 if cut == 0:
                     continue
                 block = pending[:cut]
                 pending = pending[cut:]
-                yield CsvBlock(first_line, block, last=False)
+                yield Block(first_line, block, last=False)
                 first_line += _count_lines(block)
-            yield CsvBlock(first_line, pending, last=True)
+            yield Block(first_line, pending, last=True)
     except _STREAM_FAILURES as exc:
         raise _stream_errors(path, opener, encoding, exc) from exc
 
@@ -466,7 +475,7 @@ def _skip_lines(raw: IO[bytes], lines: int) -> bytes:
         # A \r at the very end may be the first half of \r\n: read on to know.
         if len(breaks) == lines and (not breaks or breaks[-1][0].end() < len(buffered)):
             return buffered[breaks[-1][0].end():] if breaks else buffered
-        more = raw.read(min(CSV_BLOCK_BYTES, 1 << 16))  # little beyond the header: blocks stay even
+        more = raw.read(min(BLOCK_BYTES, 1 << 16))  # little beyond the header: blocks stay even
         if not more:
             return b""
         buffered += more
@@ -488,14 +497,14 @@ def _record_end(data: bytes, forced: bool) -> int:
 
 
 @dataclass
-class CsvBlockRecords:
+class BlockRecords:
     records: list[tuple[int, dict[str, Any]]]
     # Set when the block ends inside a record: the physical line where that
     # record starts. The caller joins the rest of the block to the next one.
     unfinished_line: int | None = None
 
 
-def parse_csv_block(layout: CsvLayout, block: CsvBlock) -> CsvBlockRecords:
+def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
     """The records of one block (in a worker process); raises InputFileError as the
     streaming reader would, with the same line numbers."""
     try:
@@ -503,15 +512,18 @@ def parse_csv_block(layout: CsvLayout, block: CsvBlock) -> CsvBlockRecords:
     except UnicodeDecodeError as exc:
         line = block.first_line + _count_lines(block.data[:exc.start])
         raise InputFileError(layout.path, _decode_problem(layout.encoding, exc), f"line {line}") from None
+    if layout.format == "jsonl":
+        lines = io.StringIO(text, newline=None)
+        return BlockRecords(list(_jsonl_lines(layout.path, lines, block.first_line)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
     records: list[tuple[int, dict[str, Any]]] = []
     try:
         records.extend(_csv_records(reader, layout.columns, block.first_line))
     except _BrokenRecord as broken:
         if not block.last and "unexpected end of data" in str(broken.error):
-            return CsvBlockRecords(records, broken.line)
+            return BlockRecords(records, broken.line)
         raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
-    return CsvBlockRecords(records)
+    return BlockRecords(records)
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -756,26 +768,33 @@ def _read_jsonl(path: str, opener: Callable[[], IO[bytes]], encoding: str,
         if len(head) >= _COLUMN_SCAN_RECORDS:
             break
     columns = _union_columns([rec for _, rec in head])
-    return RawTable(path, "jsonl", encoding, columns, chain(head, lines), compressed)
+    block_source = layout = None
+    if encoding in _BLOCK_ENCODINGS:
+        layout = BlockLayout(path, "jsonl", _BLOCK_ENCODINGS[encoding])
+        block_source = lambda: _blocks(path, opener, encoding, 0, quoted=False)  # noqa: E731
+    return RawTable(path, "jsonl", encoding, columns, chain(head, lines), compressed,
+                    block_source=block_source, block_layout=layout)
 
 
 def _jsonl_records(path: str, opener: Callable[[], IO[bytes]],
                    encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    loads = json.loads
-    number = 0
     try:
         with _text_stream(opener(), encoding, newline=None) as stream:
-            for number, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue
-                line = line.rstrip("\r\n")  # so an error column points inside the line
-                try:
-                    value = loads(line)
-                except RecursionError:
-                    raise _too_deep(path, f"line {number}") from None
-                except json.JSONDecodeError as exc:
-                    raise _json_error(path, line, exc, number - 1) from exc
-                yield number, _flatten_checked(path, value, f"line {number}")
+            yield from _jsonl_lines(path, stream, 1)
     except _STREAM_FAILURES as exc:
         raise _stream_errors(path, opener, encoding, exc) from exc
 
+
+def _jsonl_lines(path: str, lines: Iterable[str], first_line: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    loads = json.loads
+    for number, line in enumerate(lines, first_line):
+        if not line.strip():
+            continue
+        line = line.rstrip("\r\n")  # so an error column points inside the line
+        try:
+            value = loads(line)
+        except RecursionError:
+            raise _too_deep(path, f"line {number}") from None
+        except json.JSONDecodeError as exc:
+            raise _json_error(path, line, exc, number - 1) from exc
+        yield number, _flatten_checked(path, value, f"line {number}")
