@@ -40,7 +40,7 @@ from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
 from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
-from .readers import Block, RawTable, parse_block, read_table
+from .readers import Block, BlockLayout, RawTable, parse_block, read_table
 
 CHUNK_ROWS = 2_000
 DATE_SAMPLE_ROWS = 500
@@ -141,7 +141,7 @@ class _RowBuilder:
             raise _RowRejected(str(exc) or f"unparseable date {received_raw!r}") from None
         subject = redact(subject) if subject else None
         body = redact(body) if body else None
-        email = row.requester_email.strip().lower() or None if row.requester_email else None
+        email = (row.requester_email.strip().lower() or None) if row.requester_email else None
         received_iso = received_at.isoformat()
         content_hash = _digest(subject, body, received_iso, email)
         external_id = (str(row.external_id).strip() if row.external_id is not None else "") or f"sha:{content_hash[:40]}"
@@ -368,9 +368,9 @@ def _date_samples(mapper: RowMapper, head: list[tuple[int, dict[str, Any]]]) -> 
     return samples
 
 
-# Worker processes get the mapper, row builder and CSV layout by fork, not by
-# pickling: profiles hold closures, and fork copies them for free.
-_WORKER_JOB: tuple[RowMapper, _RowBuilder, Any] | None = None
+# Worker processes get the mapper, row builder and block layout by fork, not
+# by pickling: profiles hold closures, and fork copies them for free.
+_WORKER_JOB: tuple[RowMapper, _RowBuilder, BlockLayout | None] | None = None
 PARALLEL_MIN_BYTES = 32 * 2**20
 
 
@@ -437,6 +437,7 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
 
 
 def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:
+    """The workers' results for each block, in order; a record cut in two is parsed again whole."""
     carry: Block | None = None  # the start of a record the last block cut in two
     for block, pending in _read_ahead(pool, _transform_block_in_worker, blocks, in_flight):
         result = pending.get()

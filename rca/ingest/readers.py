@@ -308,7 +308,7 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
         header[0] = header[0].lstrip("\ufeff")
     fmt = "tsv" if delimiter == "\t" else "csv"
     layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS.get(encoding, encoding), delimiter, tuple(header))
-    rows = _csv_rows(path, opener, encoding, stream, reader, layout)
+    rows = _csv_rows(path, opener, encoding, stream, reader, layout.columns)
     block_source = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
         header_lines = reader.line_num
@@ -328,10 +328,10 @@ def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
 
 
 def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
-              reader: Any, layout: BlockLayout) -> Iterator[tuple[int, dict[str, Any]]]:
+              reader: Any, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
-            yield from _csv_records(reader, layout.columns, reader.line_num + 1)
+            yield from _csv_records(reader, columns, reader.line_num + 1)
     except _BrokenRecord as broken:
         raise InputFileError(path, _csv_problem(broken.error), f"line {broken.line}") from broken.error
     except _STREAM_FAILURES as exc:
