@@ -10,7 +10,6 @@ read at all raises and leaves the database exactly as it was.
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import json
 import os
@@ -85,7 +84,7 @@ ProgressCallback = Callable[[int], None]
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    digest = sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)

@@ -307,14 +307,14 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     if header:
         header[0] = header[0].lstrip("\ufeff")
     fmt = "tsv" if delimiter == "\t" else "csv"
-    layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS.get(encoding, encoding), delimiter, tuple(header))
-    rows = _csv_rows(path, opener, encoding, stream, reader, layout.columns)
-    block_source = None
+    columns = tuple(header)
+    rows = _csv_rows(path, opener, encoding, stream, reader, columns)
+    block_source = layout = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
+        layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns)
         header_lines = reader.line_num
         block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True)  # noqa: E731
-    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source,
-                    layout if block_source else None)
+    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout)
 
 
 def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
@@ -520,15 +520,19 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
     try:
         records.extend(_csv_records(reader, layout.columns, block.first_line))
     except _BrokenRecord as broken:
-        if not block.last and "unexpected end of data" in str(broken.error):
+        if not block.last and _UNCLOSED_QUOTE in str(broken.error):
             return BlockRecords(records, broken.line)
         raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
     return BlockRecords(records)
 
 
+# What csv.reader says when the data ends inside a quoted field.
+_UNCLOSED_QUOTE = "unexpected end of data"
+
+
 def _csv_problem(exc: csv.Error) -> str:
     msg = str(exc)
-    if "unexpected end of data" in msg:
+    if _UNCLOSED_QUOTE in msg:
         return ("a quoted field starting on this line is never closed "
                 "(unterminated quote); fix the quote or re-export the file")
     if "expected after" in msg:
