@@ -302,15 +302,20 @@ def new_cause_of(after, known, first_id, n=25):
         len(group & set(after[owners[0]])) >= n - 2 else None
 
 
+def weekly_run(database, tmp_path, rows):
+    """Import a week's rows and cluster: (the run's result, cause key -> member ids)."""
+    import_rows(database, rows, tmp_path / "week.csv")
+    result = run_clustering(database, ClusterOptions(backend="topics", window_days=None))
+    return result, membership(database)
+
+
 def test_a_weekly_group_of_a_known_cause_joins_it_instead_of_duplicating_it(database, tmp_path, monkeypatch):
     # One at a time, "kettle=0.5" complaints are below the 0.55 threshold (the outskirts
     # of a broad cause); as a group they are plainly the kettle cause. A blender group
     # in the same week is new.
     known, kettle_key, week = first_run_with_two_causes(database, tmp_path, monkeypatch)
-    import_rows(database, topic_rows("kettle=0.5", 25, 3000, week, "kettle")
-                + topic_rows("blender=0.7", 25, 4000, week, "blender"), tmp_path / "week.csv")
-    result = run_clustering(database, ClusterOptions(backend="topics", window_days=None))
-    after = membership(database)
+    result, after = weekly_run(database, tmp_path, topic_rows("kettle=0.5", 25, 3000, week, "kettle")
+                               + topic_rows("blender=0.7", 25, 4000, week, "blender"))
     kettle_week = {str(3000 + i) for i in range(25)}
     assert kettle_week <= set(after[kettle_key])  # joined the known cause: no duplicate
     assert result.assigned_existing == 25 and result.new_causes == 1 and result.unassigned == 0
@@ -329,10 +334,8 @@ def test_a_weekly_group_between_two_known_causes_stays_new(database, tmp_path, m
     # Its centre is similar enough to the kettle and to the charger cause, nearer to
     # neither: something else (as a new intent next to close known ones), so a new cause.
     known, _, week = first_run_with_two_causes(database, tmp_path, monkeypatch)
-    import_rows(database, topic_rows("kettle=0.45 charger=0.45", 25, 5000, week, "between")
-                + topic_rows("lamp=0.7", 25, 6000, week, "lamp"), tmp_path / "week.csv")
-    result = run_clustering(database, ClusterOptions(backend="topics", window_days=None))
-    after = membership(database)
+    result, after = weekly_run(database, tmp_path, topic_rows("kettle=0.45 charger=0.45", 25, 5000, week, "between")
+                               + topic_rows("lamp=0.7", 25, 6000, week, "lamp"))
     assert result.assigned_existing == 0 and result.new_causes == 2
     assert new_cause_of(after, known, 5000) is not None and new_cause_of(after, known, 6000) is not None
     for key, ids in known.items():
