@@ -1,0 +1,73 @@
+"""What in a complaint's text is not about its cause.
+
+Real complaints carry text that says nothing about *why* the customer wrote:
+redaction marks that an export or rca itself put in (CFPB's ``XXXX``,
+``XX/XX/XXXX`` and ``{$1200.00}``, rca's ``[email]``), @handles and links of
+support tweets, ticket and order numbers, HTML entities, and the greetings and
+sign-offs people wrap a message in.  Clustering on them groups complaints by
+brand handle or by how much was redacted; titles and keywords built from them
+name nothing a person can fix.  This module is the one definition of that
+noise, used by the vectorizers, the cause labels and titles, and the quotes.
+
+Only the standard library is imported: reports and the CLI use it too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only"]
+
+# rca's own redaction marks ([email], [phone], [card] …) and any like them.
+_RCA_MARK = r"\[[a-z_]{2,12}\]"
+# CFPB marks: XXXX, xx/xx/xxxx, XX/XX/2019, $XXXX, {$1200.00}; runs of X's of two or more.
+_CFPB_MARK = r"\{\$?[\d,.]*\}|\$?\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b|\b[xX]{2}/[xX]{2}/\d{2,4}\b"
+_URL = r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|net|org|co|io|ly|gl|me)/\S*"
+_HANDLE = r"(?<![\w@])[@＠][A-Za-z0-9_]{1,30}"
+_HASHTAG = r"(?<![\w#])#(?=[A-Za-z0-9_]*\d)[A-Za-z0-9_-]+"  # "#12345", "#ORD123": ids written as tags
+# Ticket, order, reference and tracking numbers: a token of 4+ characters holding
+# 3+ digits (ORD-12345, 0062395415777, 1Z999AA10123456784) — but not years
+# like 2019 or money like 12.50, which say something about the complaint.
+_ID = r"\b(?=[A-Za-z\-]*\d[A-Za-z\-]*\d[A-Za-z\-]*\d)(?![12]\d{3}\b)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b"
+
+_NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _HASHTAG, _CFPB_MARK, _ID)))
+
+# Greetings at the start and sign-offs at the end: the words people wrap a
+# message in.  Anchored, so "thanks for nothing" in the middle stays.
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)"
+    r"\b[^,.!?\n]{0,40}[,.!:\n]+\s*)+", re.IGNORECASE)
+_SIGNOFF = re.compile(
+    r"(?<=[^\W_])(?P<end>[.!?]?)\s+(?:(?:many |best |kind |warm )?(?:thanks|thank you|thx|regards|cheers|sincerely|"
+    r"best wishes|yours truly|yours faithfully|respectfully)\b(?:[ ,]+[^\W\d_][\w'-]*){0,5}[\s.!,]*)$", re.IGNORECASE)
+
+_SPACE = re.compile(r"\s+")
+
+
+def strip_noise(text: str) -> str:
+    """The text without redaction marks, handles, links, ids, greetings and sign-offs.
+
+    What is left is the customer's own description, with single spaces.  The
+    result can be empty (a tweet that was only "@SpotifyCares"), which callers
+    treat as "nothing to say about a cause".
+    """
+    if "&" in text:
+        text = html.unescape(text)
+    text = _NOISE.sub(" ", text)
+    text = _GREETING.sub("", text, count=1)
+    text = _SIGNOFF.sub(r"\g<end>", text, count=1)
+    return _SPACE.sub(" ", text).strip()
+
+
+_NOISE_TOKEN = re.compile(r"x{2,}|\d+|.*\d.*\d.*\d.*|https?|www|amp|quot|gt|lt|nbsp", re.IGNORECASE)
+
+
+def is_noise_token(token: str) -> bool:
+    """Whether a single word is noise: a redaction run, a number or id, or a URL/entity fragment."""
+    return bool(_NOISE_TOKEN.fullmatch(token)) or token.startswith(("@", "＠"))
+
+
+def is_placeholder_only(text: str) -> bool:
+    """True when nothing of the text is the customer's own words (a lone handle, marks only)."""
+    return not re.search(r"[^\W\d_]{2,}", strip_noise(text))

@@ -1,0 +1,39 @@
+"""The one definition of text that says nothing about a cause (rca.textnoise)."""
+
+import pytest
+
+from rca.textnoise import is_noise_token, is_placeholder_only, strip_noise
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@SpotifyCares my app crashes https://t.co/abc123 since the update", "my app crashes since the update"),
+    ("On XX/XX/2019 I paid {$1200.00} to XXXX bank", "On I paid to bank"),
+    ("Order ORD-12345 never arrived. Thanks, Maria", "Order never arrived."),
+    ("Hello team, the charger gets hot. Kind regards, Bob", "the charger gets hot."),
+    ("I was charged twice. Sincerely, XXXX XXXX", "I was charged twice."),
+    ("My contact is [email], card [card]", "My contact is , card"),
+    ("I got 3 cards &amp; the one from 2019 failed", "I got 3 cards & the one from 2019 failed"),
+])
+def test_strip_noise_keeps_the_customers_words(text, expected):
+    assert strip_noise(text) == expected
+
+
+def test_words_that_only_look_like_a_sign_off_stay():
+    assert strip_noise("thanks for nothing, the app is broken") == "thanks for nothing, the app is broken"
+    assert strip_noise("Price was $12.50, not 15") == "Price was $12.50, not 15"
+
+
+def test_placeholder_only_texts():
+    assert is_placeholder_only("@Delta 0062395415777")
+    assert is_placeholder_only("XXXX XXXX [email]")
+    assert not is_placeholder_only("@Delta my bag is lost")
+
+
+@pytest.mark.parametrize("token", ["xxxx", "xx", "2019", "ord12345", "amp", "https", "@delta"])
+def test_noise_tokens(token):
+    assert is_noise_token(token)
+
+
+@pytest.mark.parametrize("token", ["charger", "refund", "x", "mortgage", "save20"])
+def test_content_tokens(token):
+    assert not is_noise_token(token)
