@@ -1,28 +1,58 @@
 """Take personal data out of complaint text before it is stored.
 
-``redact`` replaces e-mail addresses, phone numbers, payment card numbers and
-IBANs with ``[email]``, ``[phone]``, ``[card]`` and ``[iban]``. What a
-complaint needs to stay useful must survive: order numbers, dates, times,
-prices, SKUs, tracking and version numbers. So every candidate is checked
-beyond its shape: cards must pass Luhn and start like a card (2-6), IBANs must
-pass mod-97 with their country's length, phones must look like a phone
-(``+CC ...``, ``(555) 123-4567``, ``555-123-4567``, ``07700 900123``) or follow
-a phone word ("call me on 07700900123"); a bare run of digits is never a phone.
+``redact`` replaces personal data with a mark naming its kind:
 
-Most complaints hold no personal data at all, so cheap checks (``'@' in text``,
-a three-digit run) skip the rest; numbers are found with one regex that starts
-with a character class (fast to scan), and the detailed patterns run only on
-the few windows holding 7 or more digits. A typical 200-character complaint
-costs a few microseconds.
+==================  =====================================================================
+``[email]``         addresses in any script (``josé.müller@exämple.de``), with a full-width
+                    ``＠``, URL-encoded ``%40``, spaces around the ``@``, or written out
+                    ("john at example dot com", ``[at]``/``(at)``/``[dot]``/``(dot)``)
+``[phone]``         ``+CC …`` and ``00CC …``, national numbers with a trunk 0 in any grouping
+                    (``06 12 34 56 78``, ``06-12345678``, ``030/1234567``, ``(02) 9876 5432``),
+                    North American, Spanish, Italian and Indian mobile shapes, and any 7-15
+                    digit number after a phone word ("call me on 0612345678")
+``[card]``          13-19 digits in groups of spaces, dashes or dots, Luhn-checked
+``[iban]``          upper or lower case, spaced, dashed or compact, mod-97 and length checked
+``[ssn]``           US social security numbers (``123-45-6789``; other groupings after "SSN")
+``[national_id]``   UK National Insurance numbers, Spanish DNI/NIE (check letter), and
+                    numbers after a national-id word (BSN, Aadhaar, INSEE, Steuer-ID …)
+``[dob]``           a date after "DOB", "date of birth", "born on" (and their French, German,
+                    Spanish, Dutch, Italian forms); other dates stay
+``[passport]``      the number after "passport" (passeport, Reisepass, pasaporte …)
+``[ip]``            IPv4 and IPv6 addresses (not version numbers)
+``[address]``       house number + street ("221B Baker Street", "12 rue de Rivoli",
+                    "Hauptstraße 5", "Calle Mayor 10")
+``[postcode]``      UK postcodes, a US ZIP after a city and state, and the postcode after a
+                    street or a postcode word ("zip 90210", "PLZ 10115")
+``[name]``          names in greetings and sign-offs ("Hi Anna,", "Thanks, Maria Gonzalez")
+                    and after "my name is" (je m'appelle, ich heiße, me llamo …)
+==================  =====================================================================
+
+What a complaint needs to stay useful must survive: order numbers, dates, times,
+prices, SKUs, tracking and version numbers. So every candidate is checked beyond
+its shape (checksums, context words, the words around it); a bare run of digits
+is never a phone without a phone word.
+
+Most complaints hold no personal data at all, so each kind is guarded by a cheap
+check (a character, a substring of the lower-cased text, or a regex that starts
+with a character class, which the engine scans fast); the detailed patterns run
+only on the few texts and windows that pass. ``benchmarks/pii_bench.py`` measures
+the cost per text.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
-__all__ = ["redact", "luhn_valid", "iban_valid"]
+__all__ = ["redact", "redact_fields", "column_kind", "luhn_valid", "iban_valid", "MARKS"]
 
 EMAIL, PHONE, CARD, IBAN = "[email]", "[phone]", "[card]", "[iban]"
+SSN, NATIONAL_ID, DOB, PASSPORT, IP = "[ssn]", "[national_id]", "[dob]", "[passport]", "[ip]"
+ADDRESS, POSTCODE, NAME, PERSONAL = "[address]", "[postcode]", "[name]", "[personal]"
+MARKS = (EMAIL, PHONE, CARD, IBAN, SSN, NATIONAL_ID, DOB, PASSPORT, IP, ADDRESS, POSTCODE, NAME, PERSONAL)
+
+# --------------------------------------------------------------------------- numbers
 
 # Numbers that start with a digit or '+' or '('. One pass, alternatives in
 # order of specificity; each match is validated in _replace_number.
@@ -30,14 +60,21 @@ _NUMBERS = re.compile(
     r"(?<![\w.,/+-])(?<!\d[ -])(?:"  # not the tail of a longer number (IBAN, tracking)
     # card: 13-19 contiguous digits, or 4-4-4-4(-1..3) groups, or Amex 4-6-5
     r"(?P<card>[2-6]\d{12,18}(?![\w])"
-    r"|[2-6]\d{3}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?P=s1)\d{4}(?:(?P=s1)\d{1,3})?(?!\w|-\d)"
-    r"|3[47]\d{2}(?P<s2>[ -])\d{6}(?P=s2)\d{5}(?!\w|-\d))"
-    # international: +CC then 1-5 groups, optionally one in parentheses
-    r"|(?P<intl>\+\d{1,3}(?:[ .-]?\(\d{1,4}\)|[ .-]?\d{1,5}){1,5})(?!\d|[.,/-]\d)"
-    # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567
-    r"|(?P<nanp>(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4})(?!\w|[.,/-]\d)"
-    # national trunk-prefix numbers with a separator: 07700 900123, 020 7946 0958
-    r"|(?P<national>0\d{2,4}[ -]\d{3,4}(?:[ -]?\d{3,4})?)(?!\w|[.,/-]\d)"
+    r"|[2-6]\d{3}(?P<s1>[ .-])\d{4}(?P=s1)\d{4}(?P=s1)\d{4}(?:(?P=s1)\d{1,3})?(?!\w|-\d)"
+    r"|3[47]\d{2}(?P<s2>[ .-])\d{6}(?P=s2)\d{5}(?!\w|-\d))"
+    # US social security number: 3-2-4 with dashes
+    r"|(?P<ssn>\d{3}-\d{2}-\d{4})(?![\w]|-\d)"
+    # international: +CC or 00CC, then groups, optionally one in parentheses ("(0)20")
+    r"|(?P<intl>(?:\+|00(?=[1-9]))\d{1,3}(?:[ .\-/]?\(\d{1,4}\)|[ .\-/]?\d{1,6}){1,7})(?!\d|[.,/-]\d)"
+    # North American: (555) 123-4567, 555-123-4567, 1-800-555-0199, 555.123.4567
+    r"|(?P<nanp>(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4})(?!\w|[.,/-]\d)"
+    # national trunk-prefix numbers in any grouping: 07700 900123, 06 12 34 56 78,
+    # 06-12345678, 030/1234567, (02) 9876 5432
+    r"|(?P<national>(?:0\d{1,4}|\(0\d{1,4}\))(?:[ ./-]{1,2}\d{2,8}){1,4})(?!\w|[.,/-]\d)"
+    # mobiles without a trunk 0: Spanish 612 34 56 78 / 91 123 45 67, Indian 98765 43210,
+    # Italian 333 1234567
+    r"|(?P<mobile>[6-9]\d{2}(?: \d{2}){3}|9\d \d{3} \d{2} \d{2}|[6-9]\d{4}[ -]\d{5}|3\d{2} \d{6,7})"
+    r"(?!\w|[.,/-]\d)"
     r")"
 )
 
@@ -46,26 +83,32 @@ _NUMBERS = re.compile(
 # and has no nested groups lets the regex engine skip plain text fast ([0-9] is
 # cheaper to test than \d); the detailed patterns then run only inside these
 # short windows, so prices, times and short numbers never cost more.
-_CANDIDATE = re.compile(r"[0-9][0-9 ().\-]{6,}")
+_CANDIDATE = re.compile(r"[0-9][0-9 ().\-/]{6,}")
 
 # Words just before a number that make any 7-15 digit number a phone
 # ("call me on 07700900123"); only filler words may stand between.
-_PHONE_WORDS = frozenset({"call", "called", "calling", "phone", "tel", "telephone", "mobile",
-                          "mob", "cell", "cellphone", "whatsapp", "sms", "text", "ring",
-                          "landline", "contact"})
-_FILLERS = frozenset({"me", "us", "on", "at", "back", "number", "no", "nr", "is", "my", "app"})
-_WORD = re.compile(r"[a-z]+(?:/[a-z]+)?")
+_PHONE_WORDS = frozenset({
+    "call", "called", "calling", "phone", "tel", "telephone", "mobile", "mob", "cell", "cellphone",
+    "whatsapp", "sms", "text", "ring", "landline", "contact", "fax",
+    # French, German, Spanish, Dutch, Italian
+    "téléphone", "telephone", "tél", "portable", "joindre", "joignable", "appeler", "rappeler", "appelez",
+    "telefon", "telefonnummer", "handy", "handynummer", "mobil", "mobilnummer", "rufnummer", "festnetz",
+    "anrufen", "teléfono", "telefono", "móvil", "movil", "celular", "llamar", "llámame", "llamadme",
+    "mobiel", "telefoonnummer", "bellen", "bel", "gsm", "cellulare", "chiamare", "chiamatemi"})
+_FILLERS = frozenset({"me", "us", "on", "at", "back", "number", "no", "nr", "is", "my", "app",
+                      "au", "sur", "le", "mon", "est", "mich", "unter", "ist", "meine", "mi", "al", "es",
+                      "el", "op", "mij", "il", "n", "num", "nummer", "numéro", "número", "numero"})
+_WORD = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+)?")
 
-_IBAN = re.compile(r"[A-Z][A-Z]\d\d(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
+_IBAN = re.compile(r"[A-Z][A-Z]\d\d(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])",
+                   re.IGNORECASE)
 
-_HAS_3_DIGITS = re.compile(r"[0-9][0-9][0-9]").search
+_HAS_DIGIT = re.compile(r"[0-9]").search
 # Substrings of every phone word, for a cheap pre-test of the text before a number.
-_PHONE_STEMS = ("call", "phone", "tel", "mob", "cell", "whats", "sms", "text", "ring",
-                "landline", "contact")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b")
-_LOCAL_PUNCT = frozenset("._%+-")
-_DATE_LIKE = re.compile(r"\d{4}-\d\d?-\d\d?|\d\d?[.-]\d\d?[.-]\d{2,4}|\d{4}\.\d\d?\.\d\d?")
+_PHONE_STEMS = ("call", "phone", "tel", "tél", "mob", "cell", "whats", "sms", "text", "ring", "landline",
+                "contact", "fax", "portable", "joi", "appel", "handy", "ruf", "anruf", "festnetz", "móvil",
+                "movil", "celular", "llam", "bel", "gsm", "chiam")
+_DATE_LIKE = re.compile(r"\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[./-]\d\d?[./-]\d{2,4}")
 
 # Words right before a number that say it is not a card (an order or SKU
 # number can pass Luhn by chance: one in ten does).
@@ -73,7 +116,8 @@ _NOT_CARD_WORDS = frozenset({"order", "sku", "ean", "upc", "gtin", "isbn", "trac
                              "invoice", "ref", "reference", "awb", "parcel", "shipment",
                              "serial", "s/n", "sn", "item", "article", "art", "part", "model",
                              "ticket", "case", "barcode", "account", "receipt", "booking",
-                             "confirmation", "imei"})
+                             "confirmation", "imei", "commande", "bestellung", "pedido", "bestelling",
+                             "ordine", "sendung", "colis", "factura", "facture", "rechnung"})
 
 
 def _words_before(text: str, start: int, count: int) -> list[str]:
@@ -121,14 +165,14 @@ def luhn_valid(digits: str) -> bool:
 
 def iban_valid(iban: str) -> bool:
     """ISO 13616 check: country length (when known) and mod 97 == 1."""
-    compact = iban.replace(" ", "").upper()
+    compact = iban.replace(" ", "").replace("-", "").upper()
     expected = _IBAN_LENGTHS.get(compact[:2])
     if expected is None:
         if not 15 <= len(compact) <= 34:
             return False
     elif len(compact) != expected:
         return False
-    if not compact[2:4].isdigit():
+    if not compact[2:4].isdigit() or not compact.isascii():
         return False
     rearranged = compact[4:] + compact[:4]
     try:
@@ -138,11 +182,17 @@ def iban_valid(iban: str) -> bool:
     return number % 97 == 1
 
 
+def _ssn_valid(digits: str) -> bool:
+    """SSA rules: no area 000, 666 or 9xx, no group 00, no serial 0000."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
 def _replace_number(m: re.Match[str]) -> str:
     whole = m.group(0)
     card = m.group("card")
     if card is not None:
-        digits = card.replace(" ", "").replace("-", "")
+        digits = card.replace(" ", "").replace("-", "").replace(".", "")
         if _labelled_not_card(m.string, m.start()):
             return whole
         if luhn_valid(digits):
@@ -153,49 +203,26 @@ def _replace_number(m: re.Match[str]) -> str:
             if luhn_valid(head.replace(m.group("s1"), "")):
                 return CARD + card[19:]
         return whole
+    if m.group("ssn") is not None:
+        return SSN if _ssn_valid(whole.replace("-", "")) and not _labelled_not_card(m.string, m.start()) \
+            else whole
     if m.group("intl") is not None:
-        return PHONE if 8 <= _digits_in(whole) <= 15 else whole
+        digits = _digits_in(whole) - (2 if whole.startswith("00") else 0)
+        return PHONE if 8 <= digits <= 15 else whole
     if m.group("nanp") is not None:
         return PHONE
     national = m.group("national")
     if national is not None:
-        return PHONE if 10 <= _digits_in(national) <= 11 else whole
+        return PHONE if 9 <= _digits_in(national) <= 11 and not _labelled_not_card(m.string, m.start()) \
+            else whole
+    if m.group("mobile") is not None:
+        return PHONE if not _labelled_not_card(m.string, m.start()) else whole
     return whole
-
-
-def _redact_emails(text: str) -> str:
-    """Find each '@', then the domain after it and the local part before it.
-
-    Anchoring on '@' (str.find) is several times faster than letting one
-    regex try every word of the text as a possible local part.
-    """
-    pieces: list[str] = []
-    last = 0
-    at = text.find("@")
-    while at != -1:
-        start = at
-        floor = max(last, at - 64)  # RFC 5321: a local part has at most 64 characters
-        while start > floor and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_PUNCT):
-            start -= 1
-        while start < at and text[start] == ".":
-            start += 1  # "...bob@x.com": the dots are prose, not address
-        domain = _DOMAIN.match(text, at + 1)
-        if domain is not None and start < at:
-            pieces.append(text[last:start])
-            pieces.append(EMAIL)
-            last = domain.end()
-            at = text.find("@", last)
-        else:
-            at = text.find("@", at + 1)
-    if not pieces:
-        return text
-    pieces.append(text[last:])
-    return "".join(pieces)
 
 
 def _digits_in(s: str) -> int:
     return len(s) - s.count(" ") - s.count("-") - s.count(".") - s.count("(") \
-        - s.count(")") - s.count("+")
+        - s.count(")") - s.count("+") - s.count("/")
 
 
 def _worded_phone(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -233,13 +260,17 @@ def _redact_numbers(text: str) -> str:
         s, e = cand.span()
         number = cand.group()
         if not number[-1].isdigit():
-            trimmed = number.rstrip(" ().-")
+            trimmed = number.rstrip(" ().-/")
             e -= len(number) - len(trimmed)
             number = trimmed
         if s > 0 and text[s - 1] in "+(":
             s -= 1
             number = text[s] + number
         if s < last:
+            continue
+        # IBAN: its letters (country, bank code) sit just before the digits.
+        if s >= 2 and text[s - 1].isalpha() and _iban_at(text, s, e, last, spans):
+            last = spans[-1][1]
             continue
         if number.isdigit():
             if len(number) < 7:
@@ -248,8 +279,6 @@ def _redact_numbers(text: str) -> str:
             # card (13-19 digits, Luhn) or a phone after a phone word.
             glued = s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_-./,+")
             if glued or (e < n and (text[e].isalnum() or text[e] == "_")):
-                if s > 0 and text[s - 1].isalnum() and _iban_at(text, s, e, last, spans):
-                    last = spans[-1][1]
                 continue
             length = len(number)
             if 13 <= length <= 19 and number[0] in "23456" and luhn_valid(number) \
@@ -262,10 +291,8 @@ def _redact_numbers(text: str) -> str:
             continue
         if _DATE_LIKE.fullmatch(number) is not None or _digits_in(number) < 7:
             continue
-        # IBAN: its letters (country, bank code) sit just before the digits.
-        if s >= 2 and not text[max(last, s - 12):s].islower() \
-                and _iban_at(text, s, e, last, spans):
-            last = spans[-1][1]
+        if s >= 3 and text[s - 1] == " " and text[s - 2].isalnum() and _iban_at(text, s, e, last, spans):
+            last = spans[-1][1]  # "GB82 WEST 1234 …": the letters are a group before
             continue
         found = False
         # The window reaches 2 characters past the candidate so the lookaheads
@@ -285,11 +312,18 @@ def _redact_numbers(text: str) -> str:
             if worded is not None:
                 spans.append((worded[0], worded[1], PHONE))
                 last = worded[1]
+    return _apply(text, spans)
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, mark) span replaced; spans are left to right."""
     if not spans:
         return text
     pieces: list[str] = []
     pos = 0
     for start, end, placeholder in spans:
+        if start < pos:
+            continue
         pieces.append(text[pos:start])
         pieces.append(placeholder)
         pos = end
@@ -298,22 +332,609 @@ def _redact_numbers(text: str) -> str:
 
 
 def _iban_at(text: str, s: int, e: int, last: int, spans: list[tuple[int, int, str]]) -> bool:
-    """An IBAN starting up to 12 characters before the digits at s..e? Record it."""
-    iban = _IBAN.search(text, max(last, s - 12), min(len(text), e + 2))
-    if iban is None or iban.start() > s or not iban_valid(iban.group()):
+    """An IBAN starting up to 16 characters before the digits at s..e? Record it."""
+    iban = _IBAN.search(text, max(last, s - 16), min(len(text), e + 24))
+    if iban is None or iban.start() > s:
         return False
     if iban.start() and text[iban.start() - 1].isalnum():
         return False
-    spans.append((iban.start(), iban.end(), IBAN))
+    found = iban.group()
+    if not iban_valid(found):
+        # The pattern may have taken a following word ("… 0130 00 THANKS"): cut
+        # the match to the country's length and check again.
+        expected = _IBAN_LENGTHS.get(found[:2].upper())
+        compact = 0
+        for i, ch in enumerate(found):
+            compact += ch.isalnum()
+            if compact == expected:
+                break
+        else:
+            return False
+        found = found[:i + 1]
+        if not iban_valid(found) or (iban.start() + i + 1 < len(text) and text[iban.start() + i + 1].isalnum()):
+            return False
+    spans.append((iban.start(), iban.start() + len(found), IBAN))
     return True
 
 
+# --------------------------------------------------------------------------- e-mail
+
+_DOMAIN = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.(?:[^\W\d_]{2,24}|xn--[a-z0-9-]+)\b")
+_LOCAL_PUNCT = frozenset("._%+-'")
+# An '@' and what stands for it: a full-width '＠' and URL-encoded '%40'.
+_AT_SIGN = re.compile(r"@|＠|%40")
+
+
+def _redact_emails(text: str) -> str:
+    """Find each '@' (or '＠', '%40'), then the domain after it and the local part before it.
+
+    Anchoring on the '@' is several times faster than letting one regex try
+    every word of the text as a possible local part. "lena @ example.com"
+    (one space each side) counts too.
+    """
+    pieces: list[str] = []
+    last = 0
+    for at in _AT_SIGN.finditer(text):
+        a, b = at.span()
+        if a < last:
+            continue
+        local_end = a - 1 if a > 1 and text[a - 1] == " " and text[a - 2] != " " else a
+        start = local_end
+        floor = max(last, local_end - 64)  # RFC 5321: a local part has at most 64 characters
+        while start > floor and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_PUNCT):
+            start -= 1
+        while start < local_end and text[start] in ".'":
+            start += 1  # "...bob@x.com": the dots are prose, not address
+        if text.startswith("%40", start):
+            continue
+        domain_at = b + 1 if b < len(text) and text[b] == " " and local_end == a - 1 else b
+        if domain_at == b + 1 and local_end != a - 1:
+            continue
+        domain = _DOMAIN.match(text, domain_at)
+        if domain is not None and start < local_end and (local_end == a or _spaced_ok(text, start, a)):
+            pieces.append(text[last:start])
+            pieces.append(EMAIL)
+            last = domain.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _spaced_ok(text: str, start: int, at: int) -> bool:
+    """'lena @ example.com' is an address; '5 @ home.com'-like prose needs a letter first."""
+    return text[start].isalpha()
+
+
+# "john at example dot com", "john[at]example[dot]com", "john (at) example.de"
+_AT_WORD = re.compile(r"\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+", re.IGNORECASE)
+_DOT_WORD = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+_WRITTEN_DOMAIN = re.compile(r"[^\W_][\w-]*(?:" + _DOT_WORD + r"[^\W_][\w-]*)+", re.IGNORECASE)
+_DOT_SPLIT = re.compile(_DOT_WORD, re.IGNORECASE)
+_LOCAL_BEFORE = re.compile(r"[^\W_][\w.+'-]{0,63}\Z")
+# Mail providers: "john.smith at gmail.com" is an address even with a plain "at".
+_MAIL_PROVIDERS = frozenset({
+    "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "aol", "gmx",
+    "web", "t-online", "orange", "free", "laposte", "wanadoo", "sfr", "libero", "proton", "protonmail",
+    "yandex", "mail", "qq", "163", "ziggo", "kpnmail", "telenet", "btinternet", "sky", "virginmedia",
+    "comcast", "verizon", "att", "bigpond", "rediffmail", "terra", "telefonica", "movistar"})
+_TLD = re.compile(r"[^\W\d_]{2,24}")
+
+
+def _redact_written_emails(text: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    last = 0
+    for at in _AT_WORD.finditer(text):
+        a, b = at.span()
+        if a < last:
+            continue
+        local = _LOCAL_BEFORE.search(text, max(last, a - 64), a)
+        domain = _WRITTEN_DOMAIN.match(text, b)
+        if local is None or domain is None:
+            continue
+        if local.start() and (text[local.start() - 1].isalnum() or text[local.start() - 1] in "@＠"):
+            continue
+        labels = _DOT_SPLIT.split(domain.group())
+        # The last label is the top-level domain: letters only; "dot com and" stops at "com".
+        while len(labels) > 2 and _TLD.fullmatch(labels[-1]) is None:
+            labels.pop()
+        if _TLD.fullmatch(labels[-1]) is None or len(labels[-1]) > 6 and labels[-1].lower() != labels[-1]:
+            continue
+        end = b + _domain_length(domain.group(), len(labels))
+        bracketed = "at" != at.group().strip().lower()
+        written_dots = "dot" in domain.group()[:end - b].lower()
+        plain_local = local.group().strip(".")
+        if not (bracketed or written_dots or any(c in plain_local for c in "._+") or any(c.isdigit() for c in plain_local)
+                or labels[0].lower() in _MAIL_PROVIDERS):
+            continue  # "bought it at amazon.com": a shop, not an address
+        spans.append((local.start(), end, EMAIL))
+        last = end
+    return _apply(text, spans)
+
+
+def _domain_length(domain: str, labels: int) -> int:
+    """Characters of ``domain`` holding its first ``labels`` labels."""
+    seen = 0
+    for m in _DOT_SPLIT.finditer(domain):
+        seen += 1
+        if seen == labels:
+            return m.start()
+    return len(domain)
+
+
+# --------------------------------------------------------------------------- IP addresses
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(r"(?<![\w.])" + _OCTET + r"(?:\." + _OCTET + r"){3}(?!\w|\.\d)")
+_IPV4_GATE = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]").search
+_H = r"[0-9A-Fa-f]{1,4}"
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:(?:" + _H + r":){7}" + _H + r"|(?:" + _H + r":){1,6}(?::" + _H + r"){1,6}"
+    r"|(?:" + _H + r":){1,7}:|::(?:" + _H + r":){0,5}" + _H + r")(?![\w:]|\.\d)")
+_VERSION_WORDS = frozenset({"version", "ver", "v", "build", "firmware", "fw", "release", "app", "update",
+                            "android", "ios", "windows", "os", "software", "versión", "versie", "patch"})
+
+
+def _redact_ips(text: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    if _IPV4_GATE(text) is not None:
+        for m in _IPV4.finditer(text):
+            if not any(w in _VERSION_WORDS for w in _words_before(text, m.start(), 2)):
+                spans.append((m.start(), m.end(), IP))
+    if "::" in text or text.count(":") >= 7:
+        for m in _IPV6.finditer(text):
+            groups = [g for g in m.group().split(":") if g]
+            # "10:30::" is not an address; a real one has a hex letter or a long group.
+            if len(groups) >= 2 and any(len(g) >= 3 or not g.isdigit() for g in groups):
+                spans.append((m.start(), m.end(), IP))
+    spans.sort()
+    return _apply(text, spans)
+
+
+# --------------------------------------------------------------------------- dates of birth
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+    "|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+    "|januar|jänner|februar|märz|maerz|april|juni|juli|oktober|dezember"
+    "|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    "|januari|februari|maart|mei|augustus|oktober"
+    "|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre")
+_DATE = (
+    r"(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)"
+    r"|(?:the\s+)?\d{1,2}(?:st|nd|rd|th|er|e|\.|º)?(?:\s+of)?\s+(?:de\s+)?(?:" + _MONTHS + r")\.?,?"
+    r"(?:\s+(?:de\s+)?\d{4})?"
+    r"|(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|(?:" + _MONTHS + r")\.?\s+\d{4})(?![\w])")
+_DOB = re.compile(
+    r"(?<![\w])(?P<key>d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born"
+    r"|date\s+de\s+naissance|n[ée]e?\s+le|geburtsdatum|geboren|geb\."
+    r"|fecha\s+de\s+nacimiento|nacid[oa]|f\.\s?nac\.?|geboortedatum|data\s+di\s+nascita|nat[oa]\s+il)"
+    r"(?:\s*(?:[:=#-]|is|was|on|in|am|le|el|op|il|the|:)){0,3}\s*(?P<date>" + _DATE + ")",
+    re.IGNORECASE)
+_DOB_STEMS = ("dob", "d.o.b", "birth", "born", "naissance", "né le", "née le", "ne le", "nee le", "geburt",
+              "geboren", "geb.", "nacimiento", "nacid", "nac.", "geboorte", "nascita", "nato il", "nata il")
+
+
+def _redact_dob(text: str) -> str:
+    spans = [(m.start("date"), m.end("date"), DOB) for m in _DOB.finditer(text)]
+    return _apply(text, spans)
+
+
+# --------------------------------------------------------------------------- ids
+
+_PASSPORT = re.compile(
+    r"(?<![\w])(?:passport|passeport|reisepass|pasaporte|paspoort|passaporto|pass(?:nummer|nr))"
+    r"(?:\s*(?:[:#.-]|no|nr|n°|nº|num|number|numéro|numero|número|nummer|is|was|de|du|my|ist|es|est|:)){0,4}"
+    r"\s*(?P<id>[A-Z0-9]{6,10})(?![\w])", re.IGNORECASE)
+_PASSPORT_STEMS = ("pass", "pasap", "paspo")
+
+# National ids written after the word that names them.
+_ID_CONTEXT = re.compile(
+    r"(?<![\w])(?P<key>ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|national\s+insurance(?:\s+(?:number|no\.?))?"
+    r"|ni\s+(?:number|no\.?)|nino|bsn|burgerservicenummer|sofinummer|aadhaa?r(?:\s+(?:number|no\.?|card))?"
+    r"|dni|nie|nif|n(?:uméro|°|o)\s+de\s+s[ée]curit[ée]\s+sociale|s[ée]curit[ée]\s+sociale|insee"
+    r"|steuer-?id|steuer-?identifikationsnummer|steuernummer|sozialversicherungsnummer|codice\s+fiscale"
+    r"|pesel|personnummer|tax\s+id|national\s+id(?:\s+(?:number|no\.?))?|id\s+(?:number|no\.?|card\s+number)"
+    r"|identity\s+card(?:\s+number)?|personalausweis(?:nummer)?|ausweisnummer|carte\s+d'identit[ée]"
+    r"|n[uú]mero\s+de\s+identidad)"
+    r"(?:\s*(?:[:#=-]|is|was|no|number|nr|ist|es|est|mon|my|meine|mi|mijn|de|:)){0,4}"
+    r"\s*(?P<id>[A-Z]{0,2}\d[\d -]{5,18}\d[A-Z]?|[A-Z0-9]{8,16})(?![\w])", re.IGNORECASE)
+_ID_STEMS = ("ssn", "ss#", "social sec", "national ins", "ni num", "ni no", "nino", "bsn", "burgerservice", "sofi",
+             "aadha", "dni", "nie", "nif", "sociale", "insee", "steuer", "sozialvers", "fiscale", "pesel",
+             "personnummer", "tax id", "national id", "id num", "id no", "id card", "identity card", "ausweis",
+             "identit")
+_UK_NI = re.compile(r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ)"
+                    r"[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D](?![\w])", re.IGNORECASE)
+_NI_GATE = re.compile(r"[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[A-Da-d](?![\w])").search
+_DNI = re.compile(r"(?<![\w-])(?P<nie>[XYZxyz][ -]?)?(?P<num>\d{7,8})[ -]?(?P<letter>[A-Za-z])(?![\w])")
+_DNI_GATE = re.compile(r"[0-9]{7}[ -]?[A-Za-z](?![\w])").search
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def _dni_valid(m: re.Match[str]) -> bool:
+    number = m.group("num")
+    if m.group("nie"):
+        if len(number) != 7:
+            return False
+        number = str("XYZ".index(m.group("nie")[0].upper())) + number
+    elif len(number) != 8:
+        return False
+    return _DNI_LETTERS[int(number) % 23] == m.group("letter").upper()
+
+
+def _redact_ids(text: str, low: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    if any(stem in low for stem in _PASSPORT_STEMS):
+        for m in _PASSPORT.finditer(text):
+            token = m.group("id")
+            if sum(c.isdigit() for c in token) >= 2:
+                spans.append((m.start("id"), m.end("id"), PASSPORT))
+    if any(stem in low for stem in _ID_STEMS):
+        for m in _ID_CONTEXT.finditer(text):
+            token = m.group("id")
+            digits = sum(c.isdigit() for c in token)
+            if digits < 6 or (m.group("key").lower().startswith("id") and _labelled_not_card(text, m.start())):
+                continue
+            key = m.group("key").lower()
+            spans.append((m.start("id"), m.end("id").__index__() - (len(token) - len(token.rstrip(" -"))),
+                          SSN if key.startswith(("ssn", "ss#", "social")) else NATIONAL_ID))
+    if _NI_GATE(text) is not None:
+        spans.extend((m.start(), m.end(), NATIONAL_ID) for m in _UK_NI.finditer(text)
+                     if m.group()[:2].isupper() or "insurance" in low or "ni " in low)
+    if _DNI_GATE(text) is not None:
+        spans.extend((m.start(), m.end(), NATIONAL_ID) for m in _DNI.finditer(text) if _dni_valid(m))
+    spans.sort()
+    return _apply(text, spans)
+
+
+# --------------------------------------------------------------------------- addresses and postcodes
+
+_CAP = r"[^\W\d_a-zß-ÿ][\w'’.-]*"  # a capitalised word (any script's upper-case letter first)
+_EN_STREET_TYPES = (
+    r"street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|crescent|cres"
+    r"|terrace|parkway|pkwy|highway|hwy|square|sq|circle|cir|row|mews|grove|gardens|park|hill|walk|green")
+_ADDRESS_EN = re.compile(
+    r"(?<![\w.,/-])\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?,?\s+(?:" + _CAP + r"\s+){1,4}?(?i:(?:" + _EN_STREET_TYPES +
+    r"))\b\.?(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?(?:,?\s+(?i:apt|apartment|unit|suite|flat|ste)\.?\s*#?\w{1,5})?")
+_ADDRESS_FR = re.compile(
+    r"(?<![\w.,/-])\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|allee"
+    r"|impasse|quai|route|cours|square)\s+(?:(?i:de\s+la|de|du|des|d'|l')\s*)?" + _CAP + r"(?:\s+" + _CAP + r"){0,3}")
+_ADDRESS_NUMBER_AFTER = re.compile(
+    # German and Dutch: Hauptstraße 5, Bahnhofstr. 12a, Kerkstraat 12; Spanish, Italian,
+    # Portuguese, Catalan: Calle Mayor 10, C/ Mayor, 10, Via Roma 1, Avenida da Liberdade 23
+    r"(?<![\w])(?:" + _CAP + r"(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|gracht|plein"
+    r"|dijk|kade|singel|steeg|markt)"
+    r"|(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.|Paseo|Camino|Carretera|Ronda|Via|Viale|Piazza|Corso|Largo"
+    r"|Rua|Travessa|Carrer|Passeig|Straße|Strasse)\s+(?:(?:de|del|la|las|los|el|di|della|delle|dei|da|do|dos"
+    r"|das|de\s+la)\s+)*" + _CAP + r"(?:\s+" + _CAP + r"){0,3})"
+    r",?\s+(?:n[º°o]\.?\s*)?\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:[-/]\d{1,4})?(?![\w])")
+_NUMBER_AFTER_STEMS = ("straße", "strasse", "str.", "weg ", "gasse", "allee", "platz", "damm", "ufer", "straat",
+                       "laan", "gracht", "plein", "dijk", "kade", "singel", "steeg", "markt", "calle", "c/", "avda",
+                       "avenida", "av.", "plaza", "pza", "paseo", "camino", "carretera", "ronda", "via ", "viale",
+                       "piazza", "corso", "largo", "rua ", "travessa", "carrer", "passeig")
+# A house number, then a word: where an English or French street address can start.
+_HOUSE_NUMBER = re.compile(r"[0-9]{1,5}[A-Za-z]?,? [A-Za-z]").finditer
+_US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ"
+              "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+# "Springfield, IL 62704": a capitalised town, a state, a ZIP (the town and state stay).
+_US_ZIP = re.compile(r"(?<=[a-z]),?\s(?:" + _US_STATES + r")\.?,?\s(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
+_ZIP_GATE = re.compile(r"[0-9]{5}").search
+_UK_POSTCODE_SHAPE = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?[0-9][ABD-HJLNP-UW-Z]{2}"
+_UK_POSTCODE = re.compile(r"(?<![\w-])" + _UK_POSTCODE_SHAPE + r"(?![\w-])")
+_UK_GATE = re.compile(r"[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}(?![\w-])").search
+# The postcode after a postcode word, or right after a street: 4-5 digits, a Dutch
+# "1012 AB", a Portuguese "1000-001", a Polish "00-950", a Canadian "K1A 0B1".
+_POSTCODE_VALUE = (r"(?:\d{5}(?:-\d{4})?|\d{4}\s?[A-Z]{2}(?![\w])|\d{4}(?:-\d{3})?|\d{2}-\d{3}"
+                   r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d|" + _UK_POSTCODE_SHAPE + r")")
+_POSTCODE_WORDS = re.compile(
+    r"(?<![\w])(?:zip(?:\s*code)?|post\s*code|postal\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal"
+    r"|cap|postleitzahl)(?:\s*(?:[:#-]|is|ist|est|es|:)){0,2}\s*(?P<code>" + _POSTCODE_VALUE + r")(?![\w])",
+    re.IGNORECASE)
+_POSTCODE_STEMS = ("zip", "post", "plz", "code", "cap ", "cap:", "código", "leitzahl")
+_AFTER_STREET = re.compile(r",?\s*(?P<code>" + _POSTCODE_VALUE + r")(?=\s+[^\W\d_]|\s*(?:,|$))")
+
+
+def _redact_places(text: str, low: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    for hit in _HOUSE_NUMBER(text):
+        s = hit.start()
+        if s and (text[s - 1].isalnum() or text[s - 1] in ".,/-") or (spans and s < spans[-1][1]):
+            continue
+        m = _ADDRESS_EN.match(text, s) or _ADDRESS_FR.match(text, s)
+        if m is not None and _not_prose(m.group()):
+            spans.append((m.start(), m.end(), ADDRESS))
+    if any(stem in low for stem in _NUMBER_AFTER_STEMS):
+        spans.extend((m.start(), m.end(), ADDRESS) for m in _ADDRESS_NUMBER_AFTER.finditer(text))
+    spans.sort()
+    # The postcode right after a street: "12 rue de Rivoli, 75001 Paris".
+    for _, end, _ in list(spans):
+        code = _AFTER_STREET.match(text, end)
+        if code is not None:
+            spans.append((code.start("code"), code.end("code"), POSTCODE))
+    if any(stem in low for stem in _POSTCODE_STEMS):
+        spans.extend((m.start("code"), m.end("code"), POSTCODE) for m in _POSTCODE_WORDS.finditer(text))
+    if _ZIP_GATE(text) is not None:
+        spans.extend((m.start("zip"), m.end("zip"), POSTCODE) for m in _US_ZIP.finditer(text))
+    if _UK_GATE(text) is not None:
+        spans.extend((m.start(), m.end(), POSTCODE) for m in _UK_POSTCODE.finditer(text))
+    if not spans:
+        return text
+    return _apply(text, _merged(spans))
+
+
+# Words after a number that make "3 Times Square"-shaped text prose: "2 Days Late
+# Way", "5 Stars" cannot occur, but title-case sentences can ("I Waited 3 Weeks …").
+_PROSE_WORDS = frozenset({"days", "weeks", "months", "years", "hours", "minutes", "times", "items", "stars",
+                          "people", "orders", "the", "of", "and", "or", "to", "in", "on", "for", "at"})
+
+
+def _not_prose(address: str) -> bool:
+    words = address.lower().split()
+    return len(words) < 2 or words[1].strip(",") not in _PROSE_WORDS
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans sorted, overlapping ones dropped (the first, longest one wins)."""
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        if out and span[0] < out[-1][1]:
+            continue
+        out.append(span)
+    return out
+
+
+# --------------------------------------------------------------------------- names
+
+_NAME_PARTICLES = r"(?:van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ter|ten|bin|al|el|y|zu|mc)"
+_NAME_WORD = r"(?:[^\W\d_a-zß-ÿ](?:[^\W\d_]|['’-](?=[^\W\d_]))+\.?|[^\W\d_a-zß-ÿ]\.)"  # Anna, O'Brien, Jean-Luc, J.
+_NAME = (r"(?P<name>" + _NAME_WORD + r"(?:[ ](?:" + _NAME_PARTICLES + r"[ ])*(?:" + _NAME_WORD + r")){0,2})")
+_HONORIFIC = (r"(?i:(?:mr|mrs|ms|miss|mx|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|m\.|señor|señora|sr|sra"
+              r"|srta|don|doña|dhr|mevr|mevrouw|heer|signor|signora|sig|sig\.ra)\.?\s+)")
+_GREETING_WORDS = (
+    r"hi|hello|hey|hiya|dear|morning|good\s+(?:morning|afternoon|evening)|hallo|hoi|beste|geachte|bonjour"
+    r"|bonsoir|salut|cher|chère|liebe|lieber|sehr\s+geehrter?|guten\s+tag|moin|servus|hola|estimad[oa]"
+    r"|buen[oa]s\s+(?:días|dias|tardes|noches)|querid[oa]|ciao|buongiorno|gentile|car[oa]|olá|ola|prezad[oa]")
+_GREETING = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?i:" + _GREETING_WORDS + r")[ \t]+(?P<hon>" + _HONORIFIC + r")?" + _NAME +
+    r"[ \t]*(?=[,!:\n]|\s+-|$)")
+_SIGNOFF_WORDS = (
+    r"thanks|thank\s+you|thx|many\s+thanks|regards|kind\s+regards|best\s+regards|warm\s+regards|best|cheers"
+    r"|sincerely|yours\s+sincerely|yours\s+truly|yours\s+faithfully|yours|respectfully|best\s+wishes|all\s+the\s+best"
+    r"|cordialement|bien\s+cordialement|salutations|bien\s+à\s+vous|merci|merci\s+d'avance"
+    r"|mit\s+freundlichen\s+grüßen|mit\s+freundlichen\s+grüssen|mfg|viele\s+grüße|liebe\s+grüße|grüße|gruß|lg|danke"
+    r"|saludos|un\s+saludo|atentamente|cordialmente|gracias|muchas\s+gracias|un\s+abrazo"
+    r"|met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|groeten|groetjes|mvg|bedankt|dank\s+je"
+    r"|distinti\s+saluti|cordiali\s+saluti|saluti|grazie|obrigad[oa]|atenciosamente")
+# The sign-off ends the text (or a line); a one-word name after a bare "Thanks"
+# needs a comma or line break ("Thanks Spotify!" is a brand).
+_SIGNOFF = re.compile(
+    r"(?:^|(?<=[\n.!?,;])|(?<=[\n.!?,;] ))[ \t]*(?i:" + _SIGNOFF_WORDS + r")(?:[ \t]*[,!.:\-–][ \t]*\n?|[ \t]*\n)"
+    r"[ \t\n]*(?:-+[ \t]*)?(?P<hon>" + _HONORIFIC + r")?" + _NAME + r"[ \t.!]*(?=\n|$)")
+_SIGNOFF_BARE = re.compile(
+    r"(?:^|(?<=[\n.!?,;])|(?<=[\n.!?,;] ))[ \t]*(?i:regards|cheers|best|thanks|thank\s+you|saludos|cordialement"
+    r"|grüße|groeten|groetjes)[ \t]+(?P<name>" + _NAME_WORD + r"(?:[ ]" + _NAME_WORD + r"){0,2})[ \t.!]*$")
+_DASH_SIGNOFF = re.compile(r"\n[ \t]*(?:-{1,2}|–|—)[ \t]*" + _NAME + r"[ \t.]*$")
+_MY_NAME = re.compile(
+    r"(?<![\w])(?i:my\s+name\s+is|my\s+name's|name\s*:|je\s+m'appelle|je\s+m’appelle|mon\s+nom\s+est"
+    r"|ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+heet"
+    r"|mi\s+chiamo|il\s+mio\s+nome\s+è|this\s+is)\s+(?P<hon>" + _HONORIFIC + r")?" + _NAME)
+_MY_NAME_STEMS = ("name", "nom", "appelle", "heiße", "heisse", "llamo", "nombre", "naam", "heet", "chiamo",
+                  "this is")
+_GREETING_STARTS = ("hi", "he", "de", "mo", "go", "ha", "ho", "be", "ge", "bo", "sa", "ch", "li", "se", "gu",
+                    "es", "bu", "qu", "ci", "ca", "ol", "pr")
+# Words that follow a greeting or sign-off but are not a person: the addressee is
+# a team, the words are filler. Compared lower case, word by word.
+_NOT_NAMES = frozenset({
+    "team", "support", "service", "services", "customer", "customers", "care", "cares", "there", "all", "everyone",
+    "everybody", "sir", "sirs", "madam", "madame", "guys", "folks", "friends", "friend", "again", "anyway",
+    "so", "very", "much", "in", "for", "a", "lot", "again", "advance", "you", "u", "ya", "y'all", "yall", "help",
+    "desk", "department", "dept", "helpdesk", "staff", "home", "bank", "shop", "store", "inc", "ltd", "llc",
+    "co", "company", "ag", "gmbh", "sa", "bv", "nv", "centre", "center", "admin", "manager", "management",
+    "sent", "from", "my", "iphone", "android", "mobile", "regards", "thanks", "cheers", "best", "merci", "gracias",
+    "bedankt", "danke", "grazie", "equipo", "équipe", "equipe", "kundenservice", "kundendienst", "klantenservice",
+    "servicio", "atención", "atencion", "cliente", "clientes", "messieurs", "mesdames", "damen", "herren",
+    "señores", "heren", "dames", "signori", "to", "whom", "it", "may", "concern", "morning", "afternoon",
+    "evening", "again", "i", "we", "im", "i'm", "this", "is", "the", "and", "please", "not", "no", "yes", "ok",
+    "okay", "again", "both", "each", "people", "hello", "hi", "hey", "dear", "sorry", "world", "wishes",
+    "waiting", "looking", "forward", "still", "now", "today", "yesterday", "tomorrow", "team!", "officer",
+    "agent", "bot", "chat", "user", "account", "app", "online", "delivery", "order", "refund", "a.", "ps", "p.s.",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "lord"})
+
+
+def _person(name: str) -> bool:
+    words = [w.lower().strip(".,!'’") for w in name.split()]
+    if not words or any(w in _NOT_NAMES for w in words):
+        return False
+    parts = name.split()
+    # All-caps words of 3+ letters are brands and shouting ("ANZ", "HELP"), not names.
+    return not any(len(p) > 2 and p.isupper() for p in parts) and len(parts[0].rstrip(".")) >= 2 or len(parts) > 1
+
+
+def _redact_names(text: str, low: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    head = low.lstrip()[:2]
+    if head in _GREETING_STARTS or "\n" in text:
+        for m in _GREETING.finditer(text):
+            if m.group("hon") or _person(m.group("name")):
+                spans.append((m.start("name"), m.end("name"), NAME))
+    tail_at = max(0, len(text) - 160)
+    tail = text[tail_at:]
+    for pattern in (_SIGNOFF, _SIGNOFF_BARE, _DASH_SIGNOFF):
+        m = pattern.search(tail)
+        if m is not None and (pattern is _SIGNOFF and m.group("hon") or _person(m.group("name"))) \
+                and (pattern is not _SIGNOFF_BARE or len(m.group("name").split()) > 1
+                     or not m.group(0).lower().lstrip().startswith(("thanks", "thank"))):
+            spans.append((tail_at + m.start("name"), tail_at + m.end("name"), NAME))
+            break
+    if any(stem in low for stem in _MY_NAME_STEMS):
+        for m in _MY_NAME.finditer(text):
+            if (m.group("hon") or _person(m.group("name"))) and not (
+                    m.group(0).lower().startswith("this is") and not _this_is_name(text, m)):
+                spans.append((m.start("name"), m.end("name"), NAME))
+    if not spans:
+        return text
+    return _apply(text, _merged(spans))
+
+
+def _this_is_name(text: str, m: re.Match[str]) -> bool:
+    """'This is Anna from …' / 'Hi, this is Anna.' introduce a person; 'this is Amazon's fault' does not."""
+    after = text[m.end():m.end() + 8].lower()
+    return after.startswith((" from ", " here", ",", ".")) and len(m.group("name").split()) <= 2 \
+        and "'" not in m.group("name")
+
+
+# --------------------------------------------------------------------------- URLs
+
+# Query values whose key says what they are: ?email=…, &phone=…, &name=…
+_QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\[\]-]{0,40})=(?P<value>[^&#\s;]+)")
+
+
+def _redact_query(text: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    for m in _QUERY.finditer(text):
+        kind = column_kind(m.group("key"))
+        value = m.group("value")
+        if kind is not None and not (value.startswith("[") and value.endswith("]")):
+            spans.append((m.start("value"), m.end("value"), kind))
+    return _apply(text, spans)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
 def redact(text: str) -> str:
-    """``text`` with e-mails, phones, card numbers and IBANs replaced by placeholders."""
+    """``text`` with personal data replaced by a mark naming its kind (see the module docstring)."""
     if not text:
         return text
-    if "@" in text:
+    if "@" in text or "＠" in text or "%40" in text:
         text = _redact_emails(text)
-    if _HAS_3_DIGITS(text) is None:  # every number below holds a run of 3 digits
-        return text
-    return _redact_numbers(text)
+    if "=" in text and ("?" in text or "&" in text):
+        text = _redact_query(text)
+    low = text.lower()
+    if (" at " in low or "at]" in low or "at)" in low or "at}" in low or "at>" in low) \
+            and ("dot" in low or "." in low):
+        text = _redact_written_emails(text)
+        low = text.lower()
+    if _HAS_DIGIT(text) is not None:
+        if ":" in text or "." in text:
+            text = _redact_ips(text)
+        if any(stem in low for stem in _DOB_STEMS):
+            text = _redact_dob(text)
+        text = _redact_ids(text, low)
+        text = _redact_numbers(text)
+        text = _redact_places(text, low if len(low) == len(text) else text.lower())
+        low = text.lower()
+    return _redact_names(text, low)
+
+
+# --------------------------------------------------------------------------- records (extra data, rejects)
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TOKEN = re.compile(r"[^\W_]+")
+# What a column holds when its name says so, by word of the name.
+_KIND_WORDS = {
+    EMAIL: {"email", "mail", "emailaddress", "courriel", "correo"},
+    PHONE: {"phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "msisdn", "whatsapp", "telefon",
+            "telefono", "teléfono", "téléphone", "portable", "handy", "phonenumber", "mobiel", "gsm"},
+    NAME: {"name", "firstname", "lastname", "surname", "fullname", "forename", "givenname", "familyname",
+           "username", "nom", "prenom", "prénom", "vorname", "nachname", "nombre", "apellido", "apellidos",
+           "naam", "voornaam", "achternaam", "displayname", "screenname", "signature"},
+    ADDRESS: {"address", "street", "addr", "adresse", "anschrift", "strasse", "straße", "direccion", "dirección",
+              "adres", "domicilio", "address1", "address2", "addressline1", "addressline2"},
+    POSTCODE: {"zip", "zipcode", "postcode", "postal", "plz", "postleitzahl", "postalcode"},
+    DOB: {"dob", "birthday", "birthdate", "birth", "geburtsdatum", "naissance", "nacimiento", "geboortedatum"},
+    IP: {"ip", "ipaddress", "ipv4", "ipv6", "remoteaddr"},
+    SSN: {"ssn", "socialsecurity"},
+    NATIONAL_ID: {"nino", "bsn", "dni", "nie", "nif", "aadhaar", "nationalid", "taxid", "insee", "pesel"},
+    PASSPORT: {"passport", "passeport", "reisepass", "pasaporte", "paspoort"},
+    IBAN: {"iban"},
+    CARD: {"card", "creditcard", "cardnumber", "cc", "pan"},
+    PERSONAL: {"avatar", "userimage", "profileimage", "photo", "picture", "contact", "login", "handle"},
+}
+_WORD_KIND = {word: kind for kind, words in _KIND_WORDS.items() for word in words}
+# A name word after one of these is not a person's ("Product name", "File name").
+_NOT_PERSON = frozenset({
+    "product", "brand", "company", "organisation", "organization", "org", "file", "item", "category", "group",
+    "team", "shop", "store", "page", "plan", "model", "merchant", "vendor", "supplier", "project", "queue",
+    "tag", "site", "app", "application", "event", "campaign", "domain", "host", "device", "browser", "os",
+    "country", "city", "state", "region", "department", "service", "sku", "channel", "source", "form",
+    "field", "list", "label", "type", "status", "variant", "package", "feature", "job", "task", "issue",
+    "bank", "course", "sheet", "table", "column", "account", "business", "gift", "reward", "subject", "template",
+    "server", "subscription", "plan", "tier", "level", "role", "priority", "stage", "pipeline", "macro",
+    "sub", "mac", "card"})
+# Words that name a kind but, followed by these, describe something else ("Email subject", "Card type").
+_NOT_VALUE = frozenset({"subject", "body", "template", "type", "status", "count", "sent", "opened", "clicked",
+                        "campaign", "category", "verified", "consent", "domain", "brand", "network", "expiry",
+                        "expires", "holder", "issuer", "provider", "carrier", "reason", "code", "id", "key",
+                        "format", "language", "country", "city", "state", "flag", "allowed", "optin", "opt",
+                        "tone", "quality"})
+
+
+@lru_cache(maxsize=4096)
+def column_kind(name: str) -> str | None:
+    """The mark for a column (or query key) whose name says it holds personal data, else None.
+
+    "Requester phone" -> [phone], "Customer Email" -> [email], "First name" -> [name],
+    "Shipping address" -> [address], "ZIP code" -> [postcode], "userImage" -> [personal];
+    "Product name", "Email subject", "Card type" -> None.
+    """
+    words = [w.lower() for w in _TOKEN.findall(_CAMEL.sub(" ", name))]
+    words = ["email" if w == "e" and i + 1 < len(words) and words[i + 1] == "mail" else w
+             for i, w in enumerate(words) if not (w == "mail" and i and words[i - 1] == "e")]
+    joined = "".join(words)
+    if joined in _WORD_KIND and len(words) > 1:
+        return _WORD_KIND[joined]  # "first_name", "e_mail", "date_of_birth"
+    if "birth" in words or joined in ("dateofbirth", "datedenaissance", "fechadenacimiento"):
+        return DOB
+    if "ip" in words or "ipaddress" in joined:
+        return IP
+    for i, w in enumerate(words):
+        kind = _WORD_KIND.get(w)
+        if kind is None:
+            continue
+        later = words[i + 1:]
+        if any(x in _NOT_VALUE for x in later) or (kind is CARD and not later and w in ("card", "cc") and i == 0):
+            return None
+        if kind is NAME and any(x in _NOT_PERSON for x in words[:i]):
+            return None
+        if kind is ADDRESS and any(x in ("email", "mail", "e") for x in words[:i]):
+            return EMAIL
+        if kind is ADDRESS and any(x in ("mac", "ip", "web", "url", "site", "page") for x in words[:i]):
+            return IP if "ip" in words[:i] else None
+        if kind is PERSONAL and not (w in ("avatar", "userimage", "profileimage", "contact", "login")
+                                     or any(x in ("user", "customer", "requester", "author", "reviewer",
+                                                  "profile", "contact") for x in words[:i])):
+            continue
+        if kind is CARD and not (later and later[0] in ("number", "no", "nr", "num") or w in ("creditcard",
+                                                                                              "cardnumber", "pan")):
+            continue
+        return kind
+    return None
+
+
+def _redact_value(kind: str | None, value: Any) -> Any:
+    if isinstance(value, str):
+        if kind is not None and value.strip():
+            return kind
+        return redact(value)
+    if isinstance(value, dict):
+        return redact_fields(value)
+    if isinstance(value, list):
+        return [_redact_value(kind, v) for v in value]
+    if kind is not None and value is not None and not isinstance(value, bool):
+        return kind  # a phone number a spreadsheet stored as a number
+    return value
+
+
+def redact_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """A record (extra columns, a rejected row) with personal data out, the same way as text.
+
+    A column whose name says what it holds ("Requester phone", "Customer email",
+    "Shipping address", "userName") is replaced whole by that kind's mark: a
+    bare phone number cannot be told from an order number by its digits. Every
+    other text value goes through :func:`redact` (URLs lose ``?email=…`` values).
+    """
+    return {key: _redact_value(column_kind(str(key)), value) for key, value in record.items()}
