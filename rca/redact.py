@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["redact", "redact_fields", "column_kind", "luhn_valid", "iban_valid", "MARKS"]
@@ -73,7 +74,7 @@ _NUMBERS = re.compile(
     r"|(?P<national>(?:0\d{1,4}|\(0\d{1,4}\))(?:[ ./-]{1,2}\d{2,8}){1,4})(?!\w|[.,/-]\d)"
     # mobiles without a trunk 0: Spanish 612 34 56 78 / 91 123 45 67, Indian 98765 43210,
     # Italian 333 1234567
-    r"|(?P<mobile>[6-9]\d{2}(?: \d{2}){3}|9\d \d{3} \d{2} \d{2}|[6-9]\d{4}[ -]\d{5}|3\d{2} \d{6,7})"
+    r"|(?P<mobile>[6-9]\d{2}(?: \d{2}){3}|9\d \d{3} \d{2} \d{2}|[6-9]\d{4}[ -]\d{5}|3\d{2}[ -]\d{6,7})"
     r"(?!\w|[.,/-]\d)"
     r")"
 )
@@ -108,6 +109,7 @@ _HAS_DIGIT = re.compile(r"[0-9]").search
 _PHONE_STEMS = ("call", "phone", "tel", "tél", "mob", "cell", "whats", "sms", "text", "ring", "landline",
                 "contact", "fax", "portable", "joi", "appel", "handy", "ruf", "anruf", "festnetz", "móvil",
                 "movil", "celular", "llam", "bel", "gsm", "chiam")
+_DATE_START = re.compile(r"\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[./-]\d\d?[./-](?:19|20)\d\d(?!\d)")
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d\d?[-/.]\d\d?|\d\d?[./-]\d\d?[./-]\d{2,4}")
 
 # Words right before a number that say it is not a card (an order or SKU
@@ -117,12 +119,24 @@ _NOT_CARD_WORDS = frozenset({"order", "sku", "ean", "upc", "gtin", "isbn", "trac
                              "serial", "s/n", "sn", "item", "article", "art", "part", "model",
                              "ticket", "case", "barcode", "account", "receipt", "booking",
                              "confirmation", "imei", "commande", "bestellung", "pedido", "bestelling",
-                             "ordine", "sendung", "colis", "factura", "facture", "rechnung"})
+                             "ordine", "sendung", "colis", "factura", "facture", "rechnung", "bestellnummer",
+                             "auftragsnummer", "bestelnummer", "artikelnummer", "artikel", "articolo", "artículo",
+                             "articulo", "réf", "référence", "referencia", "referentie", "riferimento", "fattura",
+                             "factuur", "suivi", "tracking", "seguimiento", "spedizione", "zending", "colli"})
+
+
+# Where a sentence ends: the words before it label nothing after it ("… order
+# 932810. Charged to 3742 …"); "no." and "nr." are abbreviations, not ends.
+_SENTENCE_END = re.compile(r"[!?;\n]|(?:[^\W\d_]{3}|[\d)\]\"'])\.\s")
 
 
 def _words_before(text: str, start: int, count: int) -> list[str]:
-    """The last ``count`` words before ``start``, lower case (a cheap look-behind)."""
-    return _WORD.findall(text[max(0, start - 48):start].lower())[-count:]
+    """The last ``count`` words before ``start`` in its sentence, lower case (a cheap look-behind)."""
+    window = text[max(0, start - 48):start].lower()
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends:
+        window = window[ends[-1]:]
+    return _WORD.findall(window)[-count:]
 
 
 def _after_phone_word(text: str, start: int) -> bool:
@@ -206,11 +220,13 @@ def _replace_number(m: re.Match[str]) -> str:
     if m.group("ssn") is not None:
         return SSN if _ssn_valid(whole.replace("-", "")) and not _labelled_not_card(m.string, m.start()) \
             else whole
+    if _DATE_START.match(whole) is not None:
+        return whole  # "01.02.2026 08:00": a date and a time
     if m.group("intl") is not None:
         digits = _digits_in(whole) - (2 if whole.startswith("00") else 0)
-        return PHONE if 8 <= digits <= 15 else whole
+        return PHONE if 8 <= digits <= 15 and not _labelled_not_card(m.string, m.start()) else whole
     if m.group("nanp") is not None:
-        return PHONE
+        return PHONE if not _labelled_not_card(m.string, m.start()) else whole
     national = m.group("national")
     if national is not None:
         return PHONE if 9 <= _digits_in(national) <= 11 and not _labelled_not_card(m.string, m.start()) \
@@ -268,10 +284,6 @@ def _redact_numbers(text: str) -> str:
             number = text[s] + number
         if s < last:
             continue
-        # IBAN: its letters (country, bank code) sit just before the digits.
-        if s >= 2 and text[s - 1].isalpha() and _iban_at(text, s, e, last, spans):
-            last = spans[-1][1]
-            continue
         if number.isdigit():
             if len(number) < 7:
                 continue
@@ -290,9 +302,6 @@ def _redact_numbers(text: str) -> str:
                 last = e
             continue
         if _DATE_LIKE.fullmatch(number) is not None or _digits_in(number) < 7:
-            continue
-        if s >= 3 and text[s - 1] == " " and text[s - 2].isalnum() and _iban_at(text, s, e, last, spans):
-            last = spans[-1][1]  # "GB82 WEST 1234 …": the letters are a group before
             continue
         found = False
         # The window reaches 2 characters past the candidate so the lookaheads
@@ -331,30 +340,93 @@ def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(pieces)
 
 
-def _iban_at(text: str, s: int, e: int, last: int, spans: list[tuple[int, int, str]]) -> bool:
-    """An IBAN starting up to 16 characters before the digits at s..e? Record it."""
-    iban = _IBAN.search(text, max(last, s - 16), min(len(text), e + 24))
-    if iban is None or iban.start() > s:
-        return False
-    if iban.start() and text[iban.start() - 1].isalnum():
-        return False
-    found = iban.group()
-    if not iban_valid(found):
-        # The pattern may have taken a following word ("… 0130 00 THANKS"): cut
-        # the match to the country's length and check again.
-        expected = _IBAN_LENGTHS.get(found[:2].upper())
-        compact = 0
-        for i, ch in enumerate(found):
-            compact += ch.isalnum()
-            if compact == expected:
+# Where an IBAN can be: two check digits and two groups of four, right after the
+# country letters. Starting with a digit class keeps the scan fast.
+_IBAN_GATE = re.compile(r"[0-9]{2}[ -]?[A-Za-z0-9]{4}[ -]?[A-Za-z0-9]{4}").finditer
+
+
+def _redact_ibans(text: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    for hit in _IBAN_GATE(text):
+        start = hit.start() - 2
+        if start < 0 or (spans and start < spans[-1][1]) or not text[start:start + 2].isalpha() \
+                or (start and text[start - 1].isalnum()):
+            continue
+        end = _iban_end(text, start)
+        if end is not None:
+            spans.append((start, end, IBAN))
+    return _apply(text, spans)
+
+
+def _keyword_matches(pattern: re.Pattern[str], text: str, stems: Iterable[str]) -> list[re.Match[str]]:
+    """Non-overlapping matches of ``pattern`` that start at one of ``stems`` or up to two words before it.
+
+    The stems are lower-case words the pattern needs ("birth" of "date of
+    birth"); finding them with ``str.find`` and trying the pattern only there is
+    far cheaper than letting a pattern of many alternatives try every position.
+    """
+    low = text.lower()
+    if len(low) != len(text):  # lower() changed a length ('İ'): positions differ, search it all
+        return list(pattern.finditer(text))
+    starts = set()
+    for stem in stems:
+        i = low.find(stem)
+        while i != -1:
+            starts.add(i)
+            i = low.find(stem, i + 1)
+    found: list[re.Match[str]] = []
+    for i in sorted(starts):
+        if found and i < found[-1].end():
+            continue
+        for start in (*_word_starts_before(text, i, 2), i):
+            if found and start < found[-1].end():
+                continue
+            m = pattern.match(text, start)
+            if m is not None:
+                found.append(m)
                 break
-        else:
-            return False
-        found = found[:i + 1]
-        if not iban_valid(found) or (iban.start() + i + 1 < len(text) and text[iban.start() + i + 1].isalnum()):
-            return False
-    spans.append((iban.start(), iban.start() + len(found), IBAN))
-    return True
+    return found
+
+
+def _word_starts_before(text: str, i: int, count: int) -> list[int]:
+    """Where the ``count`` words before index ``i`` start, farthest first."""
+    starts = []
+    j = i
+    for _ in range(count):
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        k = j
+        while k > 0 and not text[k - 1].isspace():
+            k -= 1
+        if k == j:
+            break
+        starts.append(k)
+        j = k
+    return starts[::-1]
+
+
+def _iban_end(text: str, start: int) -> int | None:
+    """Where a valid IBAN starting at ``start`` ends, or None."""
+    iban = _IBAN.match(text, start)
+    if iban is None:
+        return None
+    found = iban.group()
+    if iban_valid(found):
+        return iban.end()
+    # The pattern may have taken a following word ("… 0130 00 THANKS"): cut
+    # the match to the country's length and check again.
+    expected = _IBAN_LENGTHS.get(found[:2].upper())
+    compact = 0
+    for i, ch in enumerate(found):
+        compact += ch.isalnum()
+        if compact == expected:
+            break
+    else:
+        return None
+    end = start + i + 1
+    if not iban_valid(found[:i + 1]) or (end < len(text) and text[end].isalnum()):
+        return None
+    return end
 
 
 # --------------------------------------------------------------------------- e-mail
@@ -407,11 +479,9 @@ def _spaced_ok(text: str, start: int, at: int) -> bool:
 
 
 # "john at example dot com", "john[at]example[dot]com", "john (at) example.de"
-_AT_WORD = re.compile(r"\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+", re.IGNORECASE)
 _DOT_WORD = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
 _WRITTEN_DOMAIN = re.compile(r"[^\W_][\w-]*(?:" + _DOT_WORD + r"[^\W_][\w-]*)+", re.IGNORECASE)
 _DOT_SPLIT = re.compile(_DOT_WORD, re.IGNORECASE)
-_LOCAL_BEFORE = re.compile(r"[^\W_][\w.+'-]{0,63}\Z")
 # Mail providers: "john.smith at gmail.com" is an address even with a plain "at".
 _MAIL_PROVIDERS = frozenset({
     "gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn", "icloud", "me", "aol", "gmx",
@@ -422,34 +492,52 @@ _TLD = re.compile(r"[^\W\d_]{2,24}")
 
 
 def _redact_written_emails(text: str) -> str:
+    """'john at example dot com', 'john[at]example[dot]com', 'john.smith at gmail.com'."""
     spans: list[tuple[int, int, str]] = []
+    low = text.lower()
+    n = len(text)
     last = 0
-    for at in _AT_WORD.finditer(text):
-        a, b = at.span()
-        if a < last:
-            continue
-        local = _LOCAL_BEFORE.search(text, max(last, a - 64), a)
-        domain = _WRITTEN_DOMAIN.match(text, b)
-        if local is None or domain is None:
-            continue
-        if local.start() and (text[local.start() - 1].isalnum() or text[local.start() - 1] in "@＠"):
-            continue
-        labels = _DOT_SPLIT.split(domain.group())
-        # The last label is the top-level domain: letters only; "dot com and" stops at "com".
-        while len(labels) > 2 and _TLD.fullmatch(labels[-1]) is None:
-            labels.pop()
-        if _TLD.fullmatch(labels[-1]) is None or len(labels[-1]) > 6 and labels[-1].lower() != labels[-1]:
-            continue
-        end = b + _domain_length(domain.group(), len(labels))
-        bracketed = "at" != at.group().strip().lower()
-        written_dots = "dot" in domain.group()[:end - b].lower()
-        plain_local = local.group().strip(".")
-        if not (bracketed or written_dots or any(c in plain_local for c in "._+") or any(c.isdigit() for c in plain_local)
-                or labels[0].lower() in _MAIL_PROVIDERS):
-            continue  # "bought it at amazon.com": a shop, not an address
-        spans.append((local.start(), end, EMAIL))
-        last = end
+    i = low.find("at")
+    while i != -1:
+        a, b = i, i + 2
+        bracketed = 0 < a and b < n and low[a - 1] in "[({<" and low[b] in "])}>"
+        if bracketed:
+            a, b = a - 1, b + 1
+        if a > last and b < n and (bracketed or (low[a - 1] == " " and low[b] == " ")) and len(low) == n:
+            local_end = a
+            while local_end > last and text[local_end - 1] == " ":
+                local_end -= 1
+            while b < n and text[b] == " ":
+                b += 1
+            start = local_end
+            while start > max(last, local_end - 64) and (text[start - 1].isalnum() or text[start - 1] in "._+-'"):
+                start -= 1
+            while start < local_end and text[start] in ".'-":
+                start += 1
+            domain = _WRITTEN_DOMAIN.match(text, b) if start < local_end else None
+            if domain is not None and not (start and text[start - 1] in "@＠"):
+                end = _written_email_end(text, start, local_end, b, domain.group(), bracketed)
+                if end is not None:
+                    spans.append((start, end, EMAIL))
+                    last = end
+        i = low.find("at", max(i + 1, last))
     return _apply(text, spans)
+
+
+def _written_email_end(text: str, start: int, local_end: int, b: int, domain: str, bracketed: bool) -> int | None:
+    labels = _DOT_SPLIT.split(domain)
+    # The last label is the top-level domain: letters only; "dot com and" stops at "com".
+    while len(labels) > 2 and _TLD.fullmatch(labels[-1]) is None:
+        labels.pop()
+    if _TLD.fullmatch(labels[-1]) is None or len(labels[-1]) > 6 and labels[-1].lower() != labels[-1]:
+        return None
+    end = b + _domain_length(domain, len(labels))
+    written_dots = "dot" in domain[:end - b].lower()
+    local = text[start:local_end]
+    if not (bracketed or written_dots or any(c in local for c in "._+") or any(c.isdigit() for c in local)
+            or labels[0].lower() in _MAIL_PROVIDERS):
+        return None  # "bought it at amazon.com": a shop, not an address
+    return end
 
 
 def _domain_length(domain: str, labels: int) -> int:
@@ -464,23 +552,25 @@ def _domain_length(domain: str, labels: int) -> int:
 
 # --------------------------------------------------------------------------- IP addresses
 
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(r"(?<![\w.])" + _OCTET + r"(?:\." + _OCTET + r"){3}(?!\w|\.\d)")
-_IPV4_GATE = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]").search
+_IPV4 = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![\w]|\.\d)")
 _H = r"[0-9A-Fa-f]{1,4}"
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:(?:" + _H + r":){7}" + _H + r"|(?:" + _H + r":){1,6}(?::" + _H + r"){1,6}"
     r"|(?:" + _H + r":){1,7}:|::(?:" + _H + r":){0,5}" + _H + r")(?![\w:]|\.\d)")
 _VERSION_WORDS = frozenset({"version", "ver", "v", "build", "firmware", "fw", "release", "app", "update",
-                            "android", "ios", "windows", "os", "software", "versión", "versie", "patch"})
+                            "android", "ios", "windows", "os", "software", "versión", "versie", "versione",
+                            "patch", "jour", "aktualisierung", "actualización", "aggiornamento"})
 
 
 def _redact_ips(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
-    if _IPV4_GATE(text) is not None:
-        for m in _IPV4.finditer(text):
-            if not any(w in _VERSION_WORDS for w in _words_before(text, m.start(), 2)):
-                spans.append((m.start(), m.end(), IP))
+    for m in _IPV4.finditer(text):
+        s = m.start()
+        if s and (text[s - 1].isalnum() or text[s - 1] in "._"):
+            continue
+        if all(len(o) == 1 or o[0] != "0" and int(o) < 256 for o in m.group().split(".")) \
+                and not any(w in _VERSION_WORDS for w in _words_before(text, s, 1)):
+            spans.append((s, m.end(), IP))
     if "::" in text or text.count(":") >= 7:
         for m in _IPV6.finditer(text):
             groups = [g for g in m.group().split(":") if g]
@@ -513,12 +603,17 @@ _DOB = re.compile(
     r"|fecha\s+de\s+nacimiento|nacid[oa]|f\.\s?nac\.?|geboortedatum|data\s+di\s+nascita|nat[oa]\s+il)"
     r"(?:\s*(?:[:=#-]|is|was|on|in|am|le|el|op|il|the|:)){0,3}\s*(?P<date>" + _DATE + ")",
     re.IGNORECASE)
-_DOB_STEMS = ("dob", "d.o.b", "birth", "born", "naissance", "né le", "née le", "ne le", "nee le", "geburt",
-              "geboren", "geb.", "nacimiento", "nacid", "nac.", "geboorte", "nascita", "nato il", "nata il")
+# Words of the text (see _words) that say a date of birth may follow.
+_DOB_WORDS = frozenset({"dob", "d", "birth", "birthdate", "birthday", "born", "naissance", "né", "née", "ne", "nee",
+                        "geburtsdatum", "geboren", "geb", "nacimiento", "nacido", "nacida", "nac", "geboortedatum",
+                        "nascita", "nato", "nata"})
+_DOB_STEMS = ("dob", "d.o.b", "birth", "born", "naissance", "né", "née", "ne le", "nee le", "geburt", "geboren",
+              "geb.", "nacimiento", "nacid", "nac.", "geboorte", "nascita", "nato il", "nata il")
 
 
 def _redact_dob(text: str) -> str:
-    spans = [(m.start("date"), m.end("date"), DOB) for m in _DOB.finditer(text)]
+    # "date of birth", "fecha de nacimiento": the pattern starts up to two words before the stem.
+    spans = [(m.start("date"), m.end("date"), DOB) for m in _keyword_matches(_DOB, text, _DOB_STEMS)]
     return _apply(text, spans)
 
 
@@ -526,9 +621,11 @@ def _redact_dob(text: str) -> str:
 
 _PASSPORT = re.compile(
     r"(?<![\w])(?:passport|passeport|reisepass|pasaporte|paspoort|passaporto|pass(?:nummer|nr))"
-    r"(?:\s*(?:[:#.-]|no|nr|n°|nº|num|number|numéro|numero|número|nummer|is|was|de|du|my|ist|es|est|:)){0,4}"
+    r"(?:\s*(?:[:#.-]|no|nr|n°|nº|n\.|num|number|numéro|numero|número|nummer|is|was|de|du|di|my|ist|es|est|è|:)){0,4}"
     r"\s*(?P<id>[A-Z0-9]{6,10})(?![\w])", re.IGNORECASE)
-_PASSPORT_STEMS = ("pass", "pasap", "paspo")
+_PASSPORT_STEMS = ("passport", "passeport", "reisepass", "pasaporte", "paspoort", "passaporto", "passnummer", "passnr")
+_PASSPORT_WORDS = frozenset({"passport", "passeport", "reisepass", "pasaporte", "paspoort", "passaporto", "passnummer",
+                             "passnr", "paspoortnummer", "passportnumber", "reisepassnummer"})
 
 # National ids written after the word that names them.
 _ID_CONTEXT = re.compile(
@@ -539,17 +636,22 @@ _ID_CONTEXT = re.compile(
     r"|pesel|personnummer|tax\s+id|national\s+id(?:\s+(?:number|no\.?))?|id\s+(?:number|no\.?|card\s+number)"
     r"|identity\s+card(?:\s+number)?|personalausweis(?:nummer)?|ausweisnummer|carte\s+d'identit[ée]"
     r"|n[uú]mero\s+de\s+identidad)"
-    r"(?:\s*(?:[:#=-]|is|was|no|number|nr|ist|es|est|mon|my|meine|mi|mijn|de|:)){0,4}"
-    r"\s*(?P<id>[A-Z]{0,2}\d[\d -]{5,18}\d[A-Z]?|[A-Z0-9]{8,16})(?![\w])", re.IGNORECASE)
-_ID_STEMS = ("ssn", "ss#", "social sec", "national ins", "ni num", "ni no", "nino", "bsn", "burgerservice", "sofi",
-             "aadha", "dni", "nie", "nif", "sociale", "insee", "steuer", "sozialvers", "fiscale", "pesel",
-             "personnummer", "tax id", "national id", "id num", "id no", "id card", "identity card", "ausweis",
-             "identit")
+    r"(?:\s*(?:[:#=-]|is|was|no|number|nr|ist|es|est|è|mon|my|meine|mi|mijn|de|:)){0,4}"
+    r"\s*(?P<id>[A-Z]{0,2}\d[\d -]{5,24}\d[A-Z]?|[A-Z0-9]{8,16})(?![\w])", re.IGNORECASE)
+_ID_STEMS = ("ssn", "ss#", "social", "national", "ni ", "nino", "bsn", "burgerservice", "sofi", "aadha", "dni",
+             "nie", "nif", "n° de", "numéro de", "no de", "sécurité", "securite", "insee", "steuer", "sozialvers",
+             "codice", "pesel", "personnummer", "tax id", "id ", "identity", "personalausweis", "ausweis",
+             "carte d", "número de", "numero de")
+_ID_WORDS = frozenset({"ssn", "ss#", "ss", "security", "insurance", "ni", "nino", "bsn", "burgerservicenummer",
+                       "sofinummer", "aadhaar", "aadhar", "dni", "nie", "nif", "sociale", "insee", "steuer",
+                       "steuerid", "id", "steueridentifikationsnummer", "steuernummer",
+                       "sozialversicherungsnummer", "fiscale", "pesel", "personnummer", "identity", "identité",
+                       "identite", "identidad", "personalausweis", "personalausweisnummer", "ausweisnummer"})
 _UK_NI = re.compile(r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ)"
                     r"[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D](?![\w])", re.IGNORECASE)
-_NI_GATE = re.compile(r"[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[A-Da-d](?![\w])").search
+_NI_GATE = re.compile(r"[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[A-Da-d](?![\w])").finditer
 _DNI = re.compile(r"(?<![\w-])(?P<nie>[XYZxyz][ -]?)?(?P<num>\d{7,8})[ -]?(?P<letter>[A-Za-z])(?![\w])")
-_DNI_GATE = re.compile(r"[0-9]{7}[ -]?[A-Za-z](?![\w])").search
+_DNI_GATE = re.compile(r"[0-9]{7}[ -]?[A-Za-z](?![\w])").finditer
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
@@ -564,15 +666,16 @@ def _dni_valid(m: re.Match[str]) -> bool:
     return _DNI_LETTERS[int(number) % 23] == m.group("letter").upper()
 
 
-def _redact_ids(text: str, low: str) -> str:
+def _redact_ids(text: str, words: frozenset[str] | set[str]) -> str:
     spans: list[tuple[int, int, str]] = []
-    if any(stem in low for stem in _PASSPORT_STEMS):
-        for m in _PASSPORT.finditer(text):
+    if not words.isdisjoint(_PASSPORT_WORDS):
+        for m in _keyword_matches(_PASSPORT, text, _PASSPORT_STEMS):
             token = m.group("id")
             if sum(c.isdigit() for c in token) >= 2:
                 spans.append((m.start("id"), m.end("id"), PASSPORT))
-    if any(stem in low for stem in _ID_STEMS):
-        for m in _ID_CONTEXT.finditer(text):
+    if not words.isdisjoint(_ID_WORDS):
+        low = text.lower()
+        for m in _keyword_matches(_ID_CONTEXT, text, _ID_STEMS):
             token = m.group("id")
             digits = sum(c.isdigit() for c in token)
             if digits < 6 or (m.group("key").lower().startswith("id") and _labelled_not_card(text, m.start())):
@@ -580,13 +683,20 @@ def _redact_ids(text: str, low: str) -> str:
             key = m.group("key").lower()
             spans.append((m.start("id"), m.end("id").__index__() - (len(token) - len(token.rstrip(" -"))),
                           SSN if key.startswith(("ssn", "ss#", "social")) else NATIONAL_ID))
-    if _NI_GATE(text) is not None:
-        spans.extend((m.start(), m.end(), NATIONAL_ID) for m in _UK_NI.finditer(text)
-                     if m.group()[:2].isupper() or "insurance" in low or "ni " in low)
-    if _DNI_GATE(text) is not None:
-        spans.extend((m.start(), m.end(), NATIONAL_ID) for m in _DNI.finditer(text) if _dni_valid(m))
-    spans.sort()
-    return _apply(text, spans)
+    for hit in _NI_GATE(text):
+        # The two letters sit right before the digits ("AB123456C", "AB 12 34 56 C").
+        for start in (hit.start() - 2, hit.start() - 3):
+            m = _UK_NI.match(text, start) if start >= 0 else None
+            if m is not None and (m.group()[:2].isupper() or not words.isdisjoint(("insurance", "ni", "nino"))):
+                spans.append((m.start(), m.end(), NATIONAL_ID))
+                break
+    for hit in _DNI_GATE(text):
+        for start in (hit.start() - 2, hit.start() - 1, hit.start()):
+            m = _DNI.match(text, start) if start >= 0 else None
+            if m is not None and _dni_valid(m):
+                spans.append((m.start(), m.end(), NATIONAL_ID))
+                break
+    return _apply(text, _merged(spans))
 
 
 # --------------------------------------------------------------------------- addresses and postcodes
@@ -596,8 +706,16 @@ _EN_STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|crescent|cres"
     r"|terrace|parkway|pkwy|highway|hwy|square|sq|circle|cir|row|mews|grove|gardens|park|hill|walk|green")
 _ADDRESS_EN = re.compile(
-    r"(?<![\w.,/-])\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?,?\s+(?:" + _CAP + r"\s+){1,4}?(?i:(?:" + _EN_STREET_TYPES +
+    r"(?<![\w.,/-])\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?,?\s+(?:(?:" + _CAP + r"|\d{1,3}(?:st|nd|rd|th))\s+){1,4}?(?i:(?:" + _EN_STREET_TYPES +
     r"))\b\.?(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?(?:,?\s+(?i:apt|apartment|unit|suite|flat|ste)\.?\s*#?\w{1,5})?")
+# Written all lower case ("29 park road"): only the full street words, and only
+# after a word that introduces an address ("I live at", "deliver to").
+_ADDRESS_EN_LOWER = re.compile(
+    r"\d{1,5}[a-z]?,?\s+(?:[a-z][a-z'-]+\s+){1,2}(?:street|road|avenue|lane|drive|close|crescent|terrace"
+    r"|boulevard|st|rd|ave)\b\.?")
+_ADDRESS_CUES = frozenset({"at", "to", "address", "adress", "live", "lives", "living", "deliver", "delivered",
+                           "send", "sent", "ship", "shipped", "moved", "from", "is"})
+_FLAT_BEFORE = re.compile(r"(?i:flat|apt\.?|apartment|unit|suite)\s+\w{1,4},?\s+\Z")
 _ADDRESS_FR = re.compile(
     r"(?<![\w.,/-])\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|allee"
     r"|impasse|quai|route|cours|square)\s+(?:(?i:de\s+la|de|du|des|d'|l')\s*)?" + _CAP + r"(?:\s+" + _CAP + r"){0,3}")
@@ -606,11 +724,25 @@ _ADDRESS_NUMBER_AFTER = re.compile(
     # Portuguese, Catalan: Calle Mayor 10, C/ Mayor, 10, Via Roma 1, Avenida da Liberdade 23
     r"(?<![\w])(?:" + _CAP + r"(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|gracht|plein"
     r"|dijk|kade|singel|steeg|markt)"
-    r"|(?:Calle|C/|Avda\.?|Avenida|Av\.|Plaza|Pza\.|Paseo|Camino|Carretera|Ronda|Via|Viale|Piazza|Corso|Largo"
-    r"|Rua|Travessa|Carrer|Passeig|Straße|Strasse)\s+(?:(?:de|del|la|las|los|el|di|della|delle|dei|da|do|dos"
-    r"|das|de\s+la)\s+)*" + _CAP + r"(?:\s+" + _CAP + r"){0,3})"
+    r"|" + _CAP + r"\s+(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ufer|Ring|Laan|Straat|Plein)"
+    r"|(?:Am|An\s+der|An\s+den|Im|Auf\s+dem|Zum|Zur|In\s+der|Unter\s+den)\s+" + _CAP +
+    r"|(?:(?i:calle|c/|avda\.?|avenida|av\.|plaza|pza\.|paseo|camino|carretera|ronda|viale|piazza|corso|largo"
+    r"|rua|travessa|carrer|passeig)|Via|Laan|Straße|Strasse)\s+(?:(?:de|del|la|las|los|el|di|della|delle|dei"
+    r"|da|do|dos|das|de\s+la|van|der|den|op|aan)\s+)*" + _CAP + r"(?:\s+" + _CAP + r"){0,3}"
+    r"|via\s+" + _CAP + r"(?:\s+" + _CAP + r"){0,2}(?=,))"
     r",?\s+(?:n[º°o]\.?\s*)?\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:[-/]\d{1,4})?(?![\w])")
+_STREET_SUFFIXES = ("straße", "strasse", "str.", "weg ", "gasse", "allee", "platz", "damm", "ufer", "straat",
+                    "laan", "gracht", "plein", "dijk", "kade", "singel", "steeg", "markt")
+_STREET_PREFIX_WORDS = frozenset({"calle", "c", "avda", "avenida", "av", "plaza", "pza", "paseo", "camino",
+                                  "carretera", "ronda", "via", "viale", "piazza", "corso", "largo", "rua", "travessa",
+                                  "carrer", "passeig", "straße", "strasse", "laan", "am", "im", "auf", "zum", "zur",
+                                  "unter", "der", "den"})
+_FR_STREET_WORDS = ("rue ", "avenue ", "av. ", "boulevard ", "bd ", "place ", "chemin ", "allée ", "allee ",
+                    "impasse ", "quai ", "route ", "cours ", "square ")
+_EN_STREET_WORDS = frozenset({"street", "road", "avenue", "lane", "drive", "close", "crescent", "terrace",
+                              "boulevard", "st", "rd", "ave"})
 _NUMBER_AFTER_STEMS = ("straße", "strasse", "str.", "weg ", "gasse", "allee", "platz", "damm", "ufer", "straat",
+                       "am ", "an der", "an den", "im ", "auf dem", "zum ", "zur ", "in der", "unter den",
                        "laan", "gracht", "plein", "dijk", "kade", "singel", "steeg", "markt", "calle", "c/", "avda",
                        "avenida", "av.", "plaza", "pza", "paseo", "camino", "carretera", "ronda", "via ", "viale",
                        "piazza", "corso", "largo", "rua ", "travessa", "carrer", "passeig")
@@ -619,46 +751,69 @@ _HOUSE_NUMBER = re.compile(r"[0-9]{1,5}[A-Za-z]?,? [A-Za-z]").finditer
 _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ"
               "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 # "Springfield, IL 62704": a capitalised town, a state, a ZIP (the town and state stay).
-_US_ZIP = re.compile(r"(?<=[a-z]),?\s(?:" + _US_STATES + r")\.?,?\s(?P<zip>\d{5}(?:-\d{4})?)(?![\w-])")
-_ZIP_GATE = re.compile(r"[0-9]{5}").search
+_ZIP = re.compile(r"[0-9]{5}(?:-[0-9]{4})?(?![\w-])").finditer
+_STATE_BEFORE = re.compile(r"[a-z],? (?:" + _US_STATES + r")\.?,? \Z")
 _UK_POSTCODE_SHAPE = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?[0-9][ABD-HJLNP-UW-Z]{2}"
 _UK_POSTCODE = re.compile(r"(?<![\w-])" + _UK_POSTCODE_SHAPE + r"(?![\w-])")
-_UK_GATE = re.compile(r"[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}(?![\w-])").search
+_UK_INWARD = re.compile(r"[0-9][ABD-HJLNP-UW-Z]{2}(?![\w-])").finditer
 # The postcode after a postcode word, or right after a street: 4-5 digits, a Dutch
 # "1012 AB", a Portuguese "1000-001", a Polish "00-950", a Canadian "K1A 0B1".
 _POSTCODE_VALUE = (r"(?:\d{5}(?:-\d{4})?|\d{4}\s?[A-Z]{2}(?![\w])|\d{4}(?:-\d{3})?|\d{2}-\d{3}"
                    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d|" + _UK_POSTCODE_SHAPE + r")")
 _POSTCODE_WORDS = re.compile(
     r"(?<![\w])(?:zip(?:\s*code)?|post\s*code|postal\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal"
-    r"|cap|postleitzahl)(?:\s*(?:[:#-]|is|ist|est|es|:)){0,2}\s*(?P<code>" + _POSTCODE_VALUE + r")(?![\w])",
+    r"|cap|codice\s+postale|postleitzahl)(?:\s*(?:[:#-]|is|ist|est|es|:)){0,2}\s*(?P<code>" + _POSTCODE_VALUE + r")(?![\w])",
     re.IGNORECASE)
-_POSTCODE_STEMS = ("zip", "post", "plz", "code", "cap ", "cap:", "código", "leitzahl")
+_POSTCODE_STEMS = ("zip", "post", "plz", "code", "cap", "código", "codice", "leitzahl")
+_POSTCODE_WORDS_SET = frozenset({"zip", "zipcode", "post", "postcode", "postal", "plz", "code", "cap", "código",
+                                 "codigo", "codice", "postleitzahl"})
 _AFTER_STREET = re.compile(r",?\s*(?P<code>" + _POSTCODE_VALUE + r")(?=\s+[^\W\d_]|\s*(?:,|$))")
 
 
-def _redact_places(text: str, low: str) -> str:
+def _redact_places(text: str, words: frozenset[str] | set[str]) -> str:
     spans: list[tuple[int, int, str]] = []
+    low = text.lower()
+    lower_case_streets = not words.isdisjoint(_EN_STREET_WORDS)
     for hit in _HOUSE_NUMBER(text):
-        s = hit.start()
+        s, after = hit.start(), hit.end() - 1
         if s and (text[s - 1].isalnum() or text[s - 1] in ".,/-") or (spans and s < spans[-1][1]):
             continue
-        m = _ADDRESS_EN.match(text, s) or _ADDRESS_FR.match(text, s)
+        m = None
+        if text[after].isupper() or text[after].isdigit():
+            m = _ADDRESS_EN.match(text, s)
+        if m is None and low.startswith(_FR_STREET_WORDS, after):
+            m = _ADDRESS_FR.match(text, s)
+        if m is None and lower_case_streets and text[after].islower():
+            m = _ADDRESS_EN_LOWER.match(text, s)
+            if m is not None and _ADDRESS_CUES.isdisjoint(_words_before(text, s, 3)):
+                m = None
         if m is not None and _not_prose(m.group()):
-            spans.append((m.start(), m.end(), ADDRESS))
-    if any(stem in low for stem in _NUMBER_AFTER_STEMS):
-        spans.extend((m.start(), m.end(), ADDRESS) for m in _ADDRESS_NUMBER_AFTER.finditer(text))
+            flat = _FLAT_BEFORE.search(text, max(0, s - 20), s)
+            spans.append((flat.start() if flat else m.start(), m.end(), ADDRESS))
+    if not words.isdisjoint(_STREET_PREFIX_WORDS) or any(stem in low for stem in _STREET_SUFFIXES):
+        spans.extend((m.start(), m.end(), ADDRESS) for m in _keyword_matches(_ADDRESS_NUMBER_AFTER, text,
+                                                                               _NUMBER_AFTER_STEMS)
+                     if not _shouted(m.group()))
     spans.sort()
     # The postcode right after a street: "12 rue de Rivoli, 75001 Paris".
     for _, end, _ in list(spans):
         code = _AFTER_STREET.match(text, end)
         if code is not None:
             spans.append((code.start("code"), code.end("code"), POSTCODE))
-    if any(stem in low for stem in _POSTCODE_STEMS):
-        spans.extend((m.start("code"), m.end("code"), POSTCODE) for m in _POSTCODE_WORDS.finditer(text))
-    if _ZIP_GATE(text) is not None:
-        spans.extend((m.start("zip"), m.end("zip"), POSTCODE) for m in _US_ZIP.finditer(text))
-    if _UK_GATE(text) is not None:
-        spans.extend((m.start(), m.end(), POSTCODE) for m in _UK_POSTCODE.finditer(text))
+    if not words.isdisjoint(_POSTCODE_WORDS_SET):
+        spans.extend((m.start("code"), m.end("code"), POSTCODE)
+                     for m in _keyword_matches(_POSTCODE_WORDS, text, _POSTCODE_STEMS))
+    for hit in _ZIP(text):
+        if hit.start() and (text[hit.start() - 1].isalnum() or text[hit.start() - 1] == "-"):
+            continue
+        if _STATE_BEFORE.search(text, max(0, hit.start() - 7), hit.start()) is not None:
+            spans.append((hit.start(), hit.end(), POSTCODE))
+    for hit in _UK_INWARD(text):
+        for start in range(max(0, hit.start() - 5), hit.start() - 1):
+            m = _UK_POSTCODE.match(text, start)
+            if m is not None and m.end() == hit.end():
+                spans.append((m.start(), m.end(), POSTCODE))
+                break
     if not spans:
         return text
     return _apply(text, _merged(spans))
@@ -668,6 +823,12 @@ def _redact_places(text: str, low: str) -> str:
 # Way", "5 Stars" cannot occur, but title-case sentences can ("I Waited 3 Weeks …").
 _PROSE_WORDS = frozenset({"days", "weeks", "months", "years", "hours", "minutes", "times", "items", "stars",
                           "people", "orders", "the", "of", "and", "or", "to", "in", "on", "for", "at"})
+
+
+def _shouted(address: str) -> bool:
+    """'via DHL 2': an all-capitals name is a brand, not a street."""
+    words = address.split()
+    return len(words) >= 2 and len(words[1]) > 1 and words[1].rstrip(",").isupper()
 
 
 def _not_prose(address: str) -> bool:
@@ -697,34 +858,46 @@ _GREETING_WORDS = (
     r"hi|hello|hey|hiya|dear|morning|good\s+(?:morning|afternoon|evening)|hallo|hoi|beste|geachte|bonjour"
     r"|bonsoir|salut|cher|chère|liebe|lieber|sehr\s+geehrter?|guten\s+tag|moin|servus|hola|estimad[oa]"
     r"|buen[oa]s\s+(?:días|dias|tardes|noches)|querid[oa]|ciao|buongiorno|gentile|car[oa]|olá|ola|prezad[oa]")
+# The patterns below are tried only where _redact_names found their first word.
 _GREETING = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?i:" + _GREETING_WORDS + r")[ \t]+(?P<hon>" + _HONORIFIC + r")?" + _NAME +
-    r"[ \t]*(?=[,!:\n]|\s+-|$)")
-_SIGNOFF_WORDS = (
-    r"thanks|thank\s+you|thx|many\s+thanks|regards|kind\s+regards|best\s+regards|warm\s+regards|best|cheers"
-    r"|sincerely|yours\s+sincerely|yours\s+truly|yours\s+faithfully|yours|respectfully|best\s+wishes|all\s+the\s+best"
-    r"|cordialement|bien\s+cordialement|salutations|bien\s+à\s+vous|merci|merci\s+d'avance"
-    r"|mit\s+freundlichen\s+grüßen|mit\s+freundlichen\s+grüssen|mfg|viele\s+grüße|liebe\s+grüße|grüße|gruß|lg|danke"
-    r"|saludos|un\s+saludo|atentamente|cordialmente|gracias|muchas\s+gracias|un\s+abrazo"
-    r"|met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|groeten|groetjes|mvg|bedankt|dank\s+je"
-    r"|distinti\s+saluti|cordiali\s+saluti|saluti|grazie|obrigad[oa]|atenciosamente")
-# The sign-off ends the text (or a line); a one-word name after a bare "Thanks"
-# needs a comma or line break ("Thanks Spotify!" is a brand).
-_SIGNOFF = re.compile(
-    r"(?:^|(?<=[\n.!?,;])|(?<=[\n.!?,;] ))[ \t]*(?i:" + _SIGNOFF_WORDS + r")(?:[ \t]*[,!.:\-–][ \t]*\n?|[ \t]*\n)"
-    r"[ \t\n]*(?:-+[ \t]*)?(?P<hon>" + _HONORIFIC + r")?" + _NAME + r"[ \t.!]*(?=\n|$)")
-_SIGNOFF_BARE = re.compile(
-    r"(?:^|(?<=[\n.!?,;])|(?<=[\n.!?,;] ))[ \t]*(?i:regards|cheers|best|thanks|thank\s+you|saludos|cordialement"
-    r"|grüße|groeten|groetjes)[ \t]+(?P<name>" + _NAME_WORD + r"(?:[ ]" + _NAME_WORD + r"){0,2})[ \t.!]*$")
-_DASH_SIGNOFF = re.compile(r"\n[ \t]*(?:-{1,2}|–|—)[ \t]*" + _NAME + r"[ \t.]*$")
+    r"[ \t]*(?i:" + _GREETING_WORDS + r")[ \t]+(?P<hon>" + _HONORIFIC + r")?" + _NAME + r"[ \t]*(?=[,!:\n]|\s+-|$)")
+_GREETING_PREFIXES = (
+    "hi ", "hello ", "hey ", "hiya ", "dear ", "morning ", "good ", "hallo ", "hoi ", "beste ", "geachte ",
+    "bonjour ", "bonsoir ", "salut ", "cher ", "chère ", "liebe ", "lieber ", "sehr ", "guten ", "moin ", "servus ",
+    "hola ", "estimad", "buen", "querid", "ciao ", "buongiorno ", "gentile ", "caro ", "cara ", "olá ", "ola ",
+    "prezad")
+# A sign-off is found by its last word; the name follows it, with a comma or a
+# line break between, and ends the text or a line.
+_SIGNOFF_AFTER = re.compile(
+    r"(?:[ \t]*[,!.:\-–][ \t]*\n?|[ \t]*\n)[ \t\n]*(?:-+[ \t]*)?(?P<hon>" + _HONORIFIC + r")?" + _NAME +
+    r"[ \t.!]*(?=\n|$)")
+# Without the comma ("Regards Bob"), the name must end the text.
+_SIGNOFF_BARE_AFTER = re.compile(r"[ \t]+" + _NAME + r"[ \t.!]*$")
+# Last words of sign-offs (lower case) and the stem to find them by.
+_SIGNOFF_LAST = {
+    "thanks": "thanks", "thank": "thank you", "thx": "thx", "regards": "regards", "best": "best",
+    "cheers": "cheers", "sincerely": "sincerely", "truly": "truly", "faithfully": "faithfully", "yours": "yours",
+    "respectfully": "respectfully", "wishes": "wishes", "cordialement": "cordialement",
+    "salutations": "salutations", "vous": "à vous", "merci": "merci", "avance": "d'avance", "grüßen": "grüßen",
+    "grüssen": "grüssen", "mfg": "mfg", "grüße": "grüße", "gruß": "gruß", "lg": "lg", "vg": "vg", "danke": "danke",
+    "saludos": "saludos", "saludo": "saludo", "atentamente": "atentamente", "cordialmente": "cordialmente",
+    "gracias": "gracias", "abrazo": "abrazo", "groet": "groet", "groeten": "groeten", "groetjes": "groetjes",
+    "mvg": "mvg", "bedankt": "bedankt", "saluti": "saluti", "grazie": "grazie", "obrigado": "obrigado",
+    "obrigada": "obrigada", "atenciosamente": "atenciosamente"}
+_SIGNOFF_KEYS = frozenset(_SIGNOFF_LAST)
+# Words that may stand before a sign-off's last word ("kind regards", "mit freundlichen grüßen").
+_SIGNOFF_LEAD = re.compile(r"(?:\b(?:kind|best|warm|warmest|many|with|all|the|yours|mit|freundlichen|viele|liebe"
+                           r"|herzliche|beste|un|met|vriendelijke|hartelijke|cordiali|distinti|bien|muchas|un"
+                           r"|thank|merci|many)\s+)*\Z")
+_DASH_SIGNOFF = re.compile(r"(?:\n|(?<=[.!?]) )[ \t]*(?:-{1,2}|–|—)[ \t]*" + _NAME + r"[ \t.]*$")
 _MY_NAME = re.compile(
     r"(?<![\w])(?i:my\s+name\s+is|my\s+name's|name\s*:|je\s+m'appelle|je\s+m’appelle|mon\s+nom\s+est"
     r"|ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+heet"
     r"|mi\s+chiamo|il\s+mio\s+nome\s+è|this\s+is)\s+(?P<hon>" + _HONORIFIC + r")?" + _NAME)
-_MY_NAME_STEMS = ("name", "nom", "appelle", "heiße", "heisse", "llamo", "nombre", "naam", "heet", "chiamo",
-                  "this is")
-_GREETING_STARTS = ("hi", "he", "de", "mo", "go", "ha", "ho", "be", "ge", "bo", "sa", "ch", "li", "se", "gu",
-                    "es", "bu", "qu", "ci", "ca", "ol", "pr")
+_MY_NAME_STEMS = ("my name", "name", "m'appelle", "m’appelle", "mon nom", "ich hei", "mein name", "me llamo",
+                  "mi nombre", "mijn naam", "ik heet", "mi chiamo", "il mio nome", "this is")
+_MY_NAME_WORDS = frozenset({"name", "name's", "m'appelle", "m’appelle", "nom", "heiße", "heisse", "llamo", "nombre",
+                            "naam", "heet", "chiamo"})
 # Words that follow a greeting or sign-off but are not a person: the addressee is
 # a team, the words are filler. Compared lower case, word by word.
 _NOT_NAMES = frozenset({
@@ -753,30 +926,59 @@ def _person(name: str) -> bool:
     return not any(len(p) > 2 and p.isupper() for p in parts) and len(parts[0].rstrip(".")) >= 2 or len(parts) > 1
 
 
-def _redact_names(text: str, low: str) -> str:
+def _redact_names(text: str, words: frozenset[str] | set[str]) -> str:
     spans: list[tuple[int, int, str]] = []
-    head = low.lstrip()[:2]
-    if head in _GREETING_STARTS or "\n" in text:
-        for m in _GREETING.finditer(text):
-            if m.group("hon") or _person(m.group("name")):
+    low = text.lower()
+    n = len(text)
+    # Greetings open the text or a line.
+    line = len(text) - len(text.lstrip())
+    while line != -1 and line < n:
+        if low.startswith(_GREETING_PREFIXES, line) and len(low) == n:
+            m = _GREETING.match(text, line)
+            if m is not None and (m.group("hon") or _person(m.group("name"))):
                 spans.append((m.start("name"), m.end("name"), NAME))
-    tail_at = max(0, len(text) - 160)
-    tail = text[tail_at:]
-    for pattern in (_SIGNOFF, _SIGNOFF_BARE, _DASH_SIGNOFF):
-        m = pattern.search(tail)
-        if m is not None and (pattern is _SIGNOFF and m.group("hon") or _person(m.group("name"))) \
-                and (pattern is not _SIGNOFF_BARE or len(m.group("name").split()) > 1
-                     or not m.group(0).lower().lstrip().startswith(("thanks", "thank"))):
-            spans.append((tail_at + m.start("name"), tail_at + m.end("name"), NAME))
-            break
-    if any(stem in low for stem in _MY_NAME_STEMS):
-        for m in _MY_NAME.finditer(text):
+        line = text.find("\n", line)
+        line = -1 if line == -1 else line + 1
+    for key in words & _SIGNOFF_KEYS:
+        m = _signoff(text, low, _SIGNOFF_LAST[key])
+        if m is not None:
+            spans.append((m.start("name"), m.end("name"), NAME))
+    if "-" in text[-40:] or "–" in text[-40:] or "—" in text[-40:]:
+        m = _DASH_SIGNOFF.search(text, max(0, n - 40))
+        if m is not None and _person(m.group("name")):
+            spans.append((m.start("name"), m.end("name"), NAME))
+    if not words.isdisjoint(_MY_NAME_WORDS) or "this is" in low:
+        for m in _keyword_matches(_MY_NAME, text, _MY_NAME_STEMS):
             if (m.group("hon") or _person(m.group("name"))) and not (
                     m.group(0).lower().startswith("this is") and not _this_is_name(text, m)):
                 spans.append((m.start("name"), m.end("name"), NAME))
     if not spans:
         return text
     return _apply(text, _merged(spans))
+
+
+def _signoff(text: str, low: str, stem: str) -> re.Match[str] | None:
+    """The name after the last ``stem`` near the end of the text, when it signs the message off."""
+    i = low.rfind(stem, max(0, len(low) - 200))
+    if i == -1 or (i and low[i - 1].isalnum()) or len(low) != len(text):
+        return None
+    end = i + len(stem)
+    if end < len(low) and low[end].isalnum():
+        return None
+    m = _SIGNOFF_AFTER.match(text, end)
+    if m is not None and (m.group("hon") or _person(m.group("name"))):
+        return m
+    m = _SIGNOFF_BARE_AFTER.match(text, end)
+    if m is None or not _person(m.group("name")):
+        return None
+    # "Regards Bob" ends a message; "no thanks Amazon Prime" does not sign it.
+    lead = _SIGNOFF_LEAD.search(low, max(0, i - 40), i)
+    before = low[:lead.start() if lead else i].rstrip()
+    if before and before[-1] not in ".!?\n,;:)":
+        return None
+    if stem in ("thanks", "thank you") and len(m.group("name").split()) < 2:
+        return None  # "Thanks Spotify!": one word after a bare thanks is as often a brand
+    return m
 
 
 def _this_is_name(text: str, m: re.Match[str]) -> bool:
@@ -805,6 +1007,10 @@ def _redact_query(text: str) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
+# Punctuation that separates words, for the set of words a text holds.
+_WORD_BREAKS = str.maketrans({c: " " for c in ".,;:!?()[]{}<>\"/\\|*+=&%$#~^_-–—\n\t\r"})
+
+
 def redact(text: str) -> str:
     """``text`` with personal data replaced by a mark naming its kind (see the module docstring)."""
     if not text:
@@ -813,21 +1019,21 @@ def redact(text: str) -> str:
         text = _redact_emails(text)
     if "=" in text and ("?" in text or "&" in text):
         text = _redact_query(text)
-    low = text.lower()
-    if (" at " in low or "at]" in low or "at)" in low or "at}" in low or "at>" in low) \
-            and ("dot" in low or "." in low):
+    # The words of the text, once: each kind below first checks that a word it
+    # needs is there (a set lookup) before any pattern runs.
+    words = set(text.lower().translate(_WORD_BREAKS).split())
+    if "at" in words and "." in text or "dot" in words:
         text = _redact_written_emails(text)
-        low = text.lower()
     if _HAS_DIGIT(text) is not None:
-        if ":" in text or "." in text:
+        if "." in text or ":" in text:
             text = _redact_ips(text)
-        if any(stem in low for stem in _DOB_STEMS):
+        if not words.isdisjoint(_DOB_WORDS):
             text = _redact_dob(text)
-        text = _redact_ids(text, low)
+        text = _redact_ids(text, words)
+        text = _redact_ibans(text)
         text = _redact_numbers(text)
-        text = _redact_places(text, low if len(low) == len(text) else text.lower())
-        low = text.lower()
-    return _redact_names(text, low)
+        text = _redact_places(text, words)
+    return _redact_names(text, words)
 
 
 # --------------------------------------------------------------------------- records (extra data, rejects)
