@@ -79,13 +79,6 @@ _NUMBERS = re.compile(
     r")"
 )
 
-# Candidate numbers: a digit, then 6+ digits or separators (the leading '+' or
-# '(' is picked up afterwards). A pattern that starts with one character class
-# and has no nested groups lets the regex engine skip plain text fast ([0-9] is
-# cheaper to test than \d); the detailed patterns then run only inside these
-# short windows, so prices, times and short numbers never cost more.
-_CANDIDATE = re.compile(r"[0-9][0-9 ().\-/]{6,}")
-
 # Words just before a number that make any 7-15 digit number a phone
 # ("call me on 07700900123"); only filler words may stand between.
 _PHONE_WORDS = frozenset({
@@ -262,19 +255,75 @@ def _worded_phone(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, cut) if count >= 7 else None
 
 
-def _redact_numbers(text: str) -> str:
+# One scan for every kind that starts with a digit; the branch that matched says
+# what to check. It starts with a character class, so plain text is skipped fast.
+_DIGIT_SCAN = re.compile(
+    r"[0-9](?:"
+    # numbers of 6+ characters: cards, phones, IBANs, SSNs, IPs, national ids
+    r"(?P<cand>[0-9 ().\-/]{5,})"
+    # a house number before a street: "221B Baker", "12 rue de", "29 park road"
+    r"|(?P<house>[0-9]{0,4}[A-Za-z]?,? (?=[A-Z]|bis |ter |rue |av|bo|bd |pl|ch|all|imp|quai |route |cours |sq"
+    r"|[a-z]+ (?:[a-z]+ )?(?:street|road|avenue|lane|drive|close|crescent)\b))"
+    # the inward half of a UK postcode: "1AA" of "SW1A 1AA"
+    r"|(?P<inward>[ABD-HJLNP-UW-Z]{2}(?![\w-]))"
+    # 4-5 digits: a ZIP code, a year
+    r"|(?P<short>[0-9]{3}(?:[0-9](?:-[0-9]{4})?)?(?![\w-]))"
+    # 1-4 digits ending a phrase: the number after a street ("Hauptstraße 5,", "Calle Mayor 10")
+    r"|(?P<tail>[0-9]{0,3}[a-zA-Z]?(?=[,.;]|[ \t]*$|[ \t]*\n|[ \t]+[0-9]{4,5}(?![0-9])))"
+    r")")
+_IPV4_SHAPE = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
+
+
+def _redact_digits(text: str) -> tuple[str, bool]:
+    """Everything found from a digit: numbers, IBANs, ids, IPv4, house numbers, postcodes.
+
+    Returns the text and whether a date or a year in it follows a date-of-birth
+    word (then the dates of birth stage runs).
+    """
     spans: list[tuple[int, int, str]] = []  # (start, end, placeholder), left to right
     last = 0
     n = len(text)
+    dated = False
 
     def after_phone_word(pos: int) -> bool:
         # Cheap substring test on the window first; the word-exact test is rarer.
         window = text[max(0, pos - 48):pos].lower()
         return any(w in window for w in _PHONE_STEMS) and _after_phone_word(text, pos)
 
-    for cand in _CANDIDATE.finditer(text):
-        s, e = cand.span()
-        number = cand.group()
+    for hit in _DIGIT_SCAN.finditer(text):  # most texts: none or one hit
+        s, e = hit.span()
+        if s < last:
+            continue
+        kind = hit.lastgroup
+        if kind == "house":
+            dated = dated or _year_at(text, s) and _after_dob_word(text, s)
+            address = _address_at(text, s)
+            if address is not None:
+                spans.append(address)
+                last = address[1]
+            continue
+        if kind == "tail":
+            address = _street_before(text, s, e, last)
+            if address is not None:
+                spans.append(address)
+                last = address[1]
+            continue
+        if kind == "inward":
+            for start in range(max(last, s - 5), s - 1):
+                m = _UK_POSTCODE.match(text, start)
+                if m is not None and m.end() == e:
+                    spans.append((start, e, POSTCODE))
+                    last = e
+                    break
+            continue
+        if kind == "short":
+            dated = dated or _year_at(text, s) and _after_dob_word(text, s)
+            code = _postcode_at(text, s, e)
+            if code is not None:
+                spans.append(code)
+                last = code[1]
+            continue
+        number = hit.group()
         if not number[-1].isdigit():
             trimmed = number.rstrip(" ().-/")
             e -= len(number) - len(trimmed)
@@ -282,17 +331,31 @@ def _redact_numbers(text: str) -> str:
         if s > 0 and text[s - 1] in "+(":
             s -= 1
             number = text[s] + number
-        if s < last:
-            continue
+        # IBAN: its letters (country, bank code) sit just before the digits.
+        if s >= 2 and (text[s - 1].isalpha() or text[s - 1] in " -" and text[s - 2].isalnum()):
+            iban = _iban_before(text, s, e, last)
+            if iban is not None:
+                spans.append(iban)
+                last = iban[1]
+                continue
         if number.isdigit():
-            if len(number) < 7:
+            length = len(number)
+            if length < 7:
+                found = _national_id_at(text, s, e) if length == 6 and s >= 2 and text[s - 1].isalpha() \
+                    else _postcode_at(text, s, e) if length in (4, 5) else None  # "AB123456C", "zip 90210"
+                if found is not None:
+                    spans.append(found)
+                    last = found[1]
                 continue
             # The common case (order numbers, SKUs): no separators, so only a
-            # card (13-19 digits, Luhn) or a phone after a phone word.
+            # card (13-19 digits, Luhn), a phone after a phone word, or an id.
             glued = s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_-./,+")
             if glued or (e < n and (text[e].isalnum() or text[e] == "_")):
+                found = _national_id_at(text, s, e)  # "12345678Z", "X1234567L"
+                if found is not None and found[0] >= last:
+                    spans.append(found)
+                    last = found[1]
                 continue
-            length = len(number)
             if 13 <= length <= 19 and number[0] in "23456" and luhn_valid(number) \
                     and not _labelled_not_card(text, s):
                 spans.append((s, e, PHONE if after_phone_word(s) else CARD))
@@ -300,10 +363,30 @@ def _redact_numbers(text: str) -> str:
             elif 7 <= length <= 15 and after_phone_word(s):
                 spans.append((s, e, PHONE))
                 last = e
+            else:
+                found = _labelled_id(text, s, e)
+                if found is not None:
+                    spans.append(found)
+                    last = found[1]
             continue
-        if _DATE_LIKE.fullmatch(number) is not None or _digits_in(number) < 7:
+        if _DATE_LIKE.fullmatch(number) is not None:
+            dated = dated or _after_dob_word(text, s)
             continue
-        found = False
+        if _IPV4_SHAPE.fullmatch(number) is not None:
+            if all(len(o) == 1 or o[0] != "0" and int(o) < 256 for o in number.split(".")) \
+                    and not any(w in _VERSION_WORDS for w in _words_before(text, s, 1)) \
+                    and not (s and text[s - 1] in "._") and not (e < n and text[e].isalnum()):
+                spans.append((s, e, IP))
+                last = e
+            continue
+        if _digits_in(number) < 6:
+            continue
+        found = _national_id_at(text, s, e)  # "AB 12 34 56 C"
+        if found is not None:
+            spans.append(found)
+            last = found[1]
+            continue
+        matched = False
         # The window reaches 2 characters past the candidate so the lookaheads
         # see what follows; no match can extend into them.
         for m in _NUMBERS.finditer(text, s, min(n, e + 2)):
@@ -315,13 +398,97 @@ def _redact_numbers(text: str) -> str:
             if placeholder != m.group(0):
                 spans.append((m.start(), m.end(), placeholder))
                 last = m.end()
-                found = True
-        if not found:
+                matched = True
+        if not matched:
             worded = _worded_phone(text, s, e) if after_phone_word(s) else None
             if worded is not None:
                 spans.append((worded[0], worded[1], PHONE))
                 last = worded[1]
-    return _apply(text, spans)
+            else:
+                found = _labelled_id(text, s, e)
+                if found is not None:
+                    spans.append(found)
+                    last = found[1]
+    return _apply(text, spans), dated
+
+
+def _after_dob_word(text: str, s: int) -> bool:
+    """A date-of-birth word in the 40 characters before ``s`` ("DOB:", "born on 4 July")."""
+    before = text[max(0, s - 40):s].lower()
+    return any(stem in before for stem in _DOB_STEMS)
+
+
+def _year_at(text: str, s: int) -> bool:
+    """A year of this or the last century starts at ``s`` (a date of birth may be near)."""
+    return text.startswith(("19", "20"), s) and text[s + 2:s + 4].isdigit() and not text[s + 4:s + 5].isdigit()
+
+
+def _postcode_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """A ZIP after a town and state, or the code after a postcode word, at s..e, as a span."""
+    if s and (text[s - 1].isalnum() or text[s - 1] == "-"):
+        return None
+    if e - s >= 5 and _STATE_BEFORE.search(text, max(0, s - 7), s) is not None:
+        return (s, e, POSTCODE)
+    words = text[max(0, s - 24):s].lower().split()[-3:]
+    if not any(w.strip(":#.-,()") in _POSTCODE_LABELS for w in words):
+        return None
+    m = _POSTCODE_WORDS.search(text, max(0, s - 24), min(len(text), e + 4))
+    if m is None or not m.start("code") <= s < m.end("code"):
+        return None
+    return (m.start("code"), m.end("code"), POSTCODE)
+
+
+def _street_before(text: str, s: int, e: int, last: int) -> tuple[int, int, str] | None:
+    """A street written before this house number ("Hauptstraße 5", "Via Roma 1"), as a span."""
+    window = text[max(last, s - 48):s]
+    low = window.lower()
+    if not any(stem in low for stem in _STREET_STEMS):
+        return None
+    for m in _keyword_matches(_ADDRESS_NUMBER_AFTER, window + text[s:e], _NUMBER_AFTER_STEMS):
+        if m.end() == len(window) + e - s and not _shouted(m.group()):
+            offset = max(last, s - 48)
+            return (offset + m.start(), e, ADDRESS)
+    return None
+
+
+def _iban_before(text: str, s: int, e: int, last: int) -> tuple[int, int, str] | None:
+    """An IBAN starting up to 16 characters before the digits at s..e, as a span."""
+    iban = _IBAN.search(text, max(last, s - 16), min(len(text), e + 24))
+    if iban is None or iban.start() > s or (iban.start() and text[iban.start() - 1].isalnum()):
+        return None
+    end = _iban_end(text, iban.start())
+    return (iban.start(), end, IBAN) if end is not None else None
+
+
+def _national_id_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """A UK NI number or a Spanish DNI/NIE around the digits at s..e, as a span."""
+    for start in (s - 3, s - 2, s - 1, s):
+        if start < 0:
+            continue
+        m = _UK_NI.match(text, start)
+        if m is not None and m.end() >= e and (m.group()[:2].isupper() or _NI_WORDS.intersection(
+                _words_before(text, start, 4))):
+            return (m.start(), m.end(), NATIONAL_ID)
+        m = _DNI.match(text, start)
+        if m is not None and m.end() >= e and _dni_valid(m):
+            return (m.start(), m.end(), NATIONAL_ID)
+    return None
+
+
+def _labelled_id(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """A number after the word naming a national id ("BSN 123456782", "SSN 123 45 6789")."""
+    words = [w.strip(":#.-,()'\"") for w in text[max(0, s - 40):s].lower().split()[-4:]]
+    if _ID_WORDS.isdisjoint(words):
+        return None
+    m = _ID_CONTEXT.search(text, max(0, s - 48), min(len(text), e + 2))
+    if m is None or not m.start("id") <= s < m.end("id"):
+        return None
+    key = m.group("key").lower()
+    if key.startswith("id") and _labelled_not_card(text, m.start()):
+        return None
+    token = m.group("id").rstrip(" -")
+    return (m.start("id"), m.start("id") + len(token),
+            SSN if key.startswith(("ssn", "ss#", "social")) else NATIONAL_ID)
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -552,7 +719,6 @@ def _domain_length(domain: str, labels: int) -> int:
 
 # --------------------------------------------------------------------------- IP addresses
 
-_IPV4 = re.compile(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![\w]|\.\d)")
 _H = r"[0-9A-Fa-f]{1,4}"
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:(?:" + _H + r":){7}" + _H + r"|(?:" + _H + r":){1,6}(?::" + _H + r"){1,6}"
@@ -563,21 +729,14 @@ _VERSION_WORDS = frozenset({"version", "ver", "v", "build", "firmware", "fw", "r
 
 
 def _redact_ips(text: str) -> str:
+    """IPv6 addresses (IPv4 ones are found with the other numbers)."""
     spans: list[tuple[int, int, str]] = []
-    for m in _IPV4.finditer(text):
-        s = m.start()
-        if s and (text[s - 1].isalnum() or text[s - 1] in "._"):
-            continue
-        if all(len(o) == 1 or o[0] != "0" and int(o) < 256 for o in m.group().split(".")) \
-                and not any(w in _VERSION_WORDS for w in _words_before(text, s, 1)):
-            spans.append((s, m.end(), IP))
-    if "::" in text or text.count(":") >= 7:
+    if True:
         for m in _IPV6.finditer(text):
             groups = [g for g in m.group().split(":") if g]
             # "10:30::" is not an address; a real one has a hex letter or a long group.
             if len(groups) >= 2 and any(len(g) >= 3 or not g.isdigit() for g in groups):
                 spans.append((m.start(), m.end(), IP))
-    spans.sort()
     return _apply(text, spans)
 
 
@@ -603,12 +762,9 @@ _DOB = re.compile(
     r"|fecha\s+de\s+nacimiento|nacid[oa]|f\.\s?nac\.?|geboortedatum|data\s+di\s+nascita|nat[oa]\s+il)"
     r"(?:\s*(?:[:=#-]|is|was|on|in|am|le|el|op|il|the|:)){0,3}\s*(?P<date>" + _DATE + ")",
     re.IGNORECASE)
-# Words of the text (see _words) that say a date of birth may follow.
-_DOB_WORDS = frozenset({"dob", "d", "birth", "birthdate", "birthday", "born", "naissance", "né", "née", "ne", "nee",
-                        "geburtsdatum", "geboren", "geb", "nacimiento", "nacido", "nacida", "nac", "geboortedatum",
-                        "nascita", "nato", "nata"})
-_DOB_STEMS = ("dob", "d.o.b", "birth", "born", "naissance", "né", "née", "ne le", "nee le", "geburt", "geboren",
-              "geb.", "nacimiento", "nacid", "nac.", "geboorte", "nascita", "nato il", "nata il")
+# Substrings of the lower-cased text that every date-of-birth label holds.
+_DOB_STEMS = ("dob", "d.o.b", "birth", "born", "naissance", "né le", "née le", "geb", "nac", "nascita", "nato il",
+              "nata il")
 
 
 def _redact_dob(text: str) -> str:
@@ -624,9 +780,6 @@ _PASSPORT = re.compile(
     r"(?:\s*(?:[:#.-]|no|nr|n°|nº|n\.|num|number|numéro|numero|número|nummer|is|was|de|du|di|my|ist|es|est|è|:)){0,4}"
     r"\s*(?P<id>[A-Z0-9]{6,10})(?![\w])", re.IGNORECASE)
 _PASSPORT_STEMS = ("passport", "passeport", "reisepass", "pasaporte", "paspoort", "passaporto", "passnummer", "passnr")
-_PASSPORT_WORDS = frozenset({"passport", "passeport", "reisepass", "pasaporte", "paspoort", "passaporto", "passnummer",
-                             "passnr", "paspoortnummer", "passportnumber", "reisepassnummer"})
-
 # National ids written after the word that names them.
 _ID_CONTEXT = re.compile(
     r"(?<![\w])(?P<key>ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?|national\s+insurance(?:\s+(?:number|no\.?))?"
@@ -638,20 +791,15 @@ _ID_CONTEXT = re.compile(
     r"|n[uú]mero\s+de\s+identidad)"
     r"(?:\s*(?:[:#=-]|is|was|no|number|nr|ist|es|est|è|mon|my|meine|mi|mijn|de|:)){0,4}"
     r"\s*(?P<id>[A-Z]{0,2}\d[\d -]{5,24}\d[A-Z]?|[A-Z0-9]{8,16})(?![\w])", re.IGNORECASE)
-_ID_STEMS = ("ssn", "ss#", "social", "national", "ni ", "nino", "bsn", "burgerservice", "sofi", "aadha", "dni",
-             "nie", "nif", "n° de", "numéro de", "no de", "sécurité", "securite", "insee", "steuer", "sozialvers",
-             "codice", "pesel", "personnummer", "tax id", "id ", "identity", "personalausweis", "ausweis",
-             "carte d", "número de", "numero de")
-_ID_WORDS = frozenset({"ssn", "ss#", "ss", "security", "insurance", "ni", "nino", "bsn", "burgerservicenummer",
+# Words right before a number that make it a national id (compared stripped, lower case).
+_ID_WORDS = frozenset({"ssn", "ss#", "ss", "security", "insurance", "steuer-id", "steuerid", "aadhaar", "aadhar", "ni", "nino", "bsn", "burgerservicenummer",
                        "sofinummer", "aadhaar", "aadhar", "dni", "nie", "nif", "sociale", "insee", "steuer",
                        "steuerid", "id", "steueridentifikationsnummer", "steuernummer",
                        "sozialversicherungsnummer", "fiscale", "pesel", "personnummer", "identity", "identité",
                        "identite", "identidad", "personalausweis", "personalausweisnummer", "ausweisnummer"})
 _UK_NI = re.compile(r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)(?:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ)"
                     r"[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D](?![\w])", re.IGNORECASE)
-_NI_GATE = re.compile(r"[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2}[ -]?[A-Da-d](?![\w])").finditer
 _DNI = re.compile(r"(?<![\w-])(?P<nie>[XYZxyz][ -]?)?(?P<num>\d{7,8})[ -]?(?P<letter>[A-Za-z])(?![\w])")
-_DNI_GATE = re.compile(r"[0-9]{7}[ -]?[A-Za-z](?![\w])").finditer
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
@@ -666,36 +814,22 @@ def _dni_valid(m: re.Match[str]) -> bool:
     return _DNI_LETTERS[int(number) % 23] == m.group("letter").upper()
 
 
-def _redact_ids(text: str, words: frozenset[str] | set[str]) -> str:
+_NI_WORDS = frozenset({"insurance", "ni", "nino"})
+# An Italian codice fiscale has no run of digits for the number scan to find.
+_CODICE_FISCALE = re.compile(r"(?i:codice\s+fiscale)(?:\s*(?:[:#=-]|è|e|is|:)){0,3}\s*(?P<id>[A-Za-z]{6}\d{2}[A-Za-z]\d{2}"
+                             r"[A-Za-z]\d{3}[A-Za-z])(?![\w])")
+
+
+def _redact_ids(text: str, low: str) -> str:
+    """Passport numbers and a codice fiscale: ids that hold letters between the digits."""
     spans: list[tuple[int, int, str]] = []
-    if not words.isdisjoint(_PASSPORT_WORDS):
+    if "pass" in low or "paspo" in low or "pasap" in low:
         for m in _keyword_matches(_PASSPORT, text, _PASSPORT_STEMS):
             token = m.group("id")
             if sum(c.isdigit() for c in token) >= 2:
                 spans.append((m.start("id"), m.end("id"), PASSPORT))
-    if not words.isdisjoint(_ID_WORDS):
-        low = text.lower()
-        for m in _keyword_matches(_ID_CONTEXT, text, _ID_STEMS):
-            token = m.group("id")
-            digits = sum(c.isdigit() for c in token)
-            if digits < 6 or (m.group("key").lower().startswith("id") and _labelled_not_card(text, m.start())):
-                continue
-            key = m.group("key").lower()
-            spans.append((m.start("id"), m.end("id").__index__() - (len(token) - len(token.rstrip(" -"))),
-                          SSN if key.startswith(("ssn", "ss#", "social")) else NATIONAL_ID))
-    for hit in _NI_GATE(text):
-        # The two letters sit right before the digits ("AB123456C", "AB 12 34 56 C").
-        for start in (hit.start() - 2, hit.start() - 3):
-            m = _UK_NI.match(text, start) if start >= 0 else None
-            if m is not None and (m.group()[:2].isupper() or not words.isdisjoint(("insurance", "ni", "nino"))):
-                spans.append((m.start(), m.end(), NATIONAL_ID))
-                break
-    for hit in _DNI_GATE(text):
-        for start in (hit.start() - 2, hit.start() - 1, hit.start()):
-            m = _DNI.match(text, start) if start >= 0 else None
-            if m is not None and _dni_valid(m):
-                spans.append((m.start(), m.end(), NATIONAL_ID))
-                break
+    if "fiscale" in low:
+        spans.extend((m.start("id"), m.end("id"), NATIONAL_ID) for m in _CODICE_FISCALE.finditer(text))
     return _apply(text, _merged(spans))
 
 
@@ -731,92 +865,59 @@ _ADDRESS_NUMBER_AFTER = re.compile(
     r"|da|do|dos|das|de\s+la|van|der|den|op|aan)\s+)*" + _CAP + r"(?:\s+" + _CAP + r"){0,3}"
     r"|via\s+" + _CAP + r"(?:\s+" + _CAP + r"){0,2}(?=,))"
     r",?\s+(?:n[º°o]\.?\s*)?\d{1,4}(?:\s?[a-zA-Z](?![\w]))?(?:[-/]\d{1,4})?(?![\w])")
-_STREET_SUFFIXES = ("straße", "strasse", "str.", "weg ", "gasse", "allee", "platz", "damm", "ufer", "straat",
-                    "laan", "gracht", "plein", "dijk", "kade", "singel", "steeg", "markt")
-_STREET_PREFIX_WORDS = frozenset({"calle", "c", "avda", "avenida", "av", "plaza", "pza", "paseo", "camino",
-                                  "carretera", "ronda", "via", "viale", "piazza", "corso", "largo", "rua", "travessa",
-                                  "carrer", "passeig", "straße", "strasse", "laan", "am", "im", "auf", "zum", "zur",
-                                  "unter", "der", "den"})
-_FR_STREET_WORDS = ("rue ", "avenue ", "av. ", "boulevard ", "bd ", "place ", "chemin ", "allée ", "allee ",
-                    "impasse ", "quai ", "route ", "cours ", "square ")
-_EN_STREET_WORDS = frozenset({"street", "road", "avenue", "lane", "drive", "close", "crescent", "terrace",
-                              "boulevard", "st", "rd", "ave"})
+# Substrings of the lower-cased text that a street written before its number needs.
+_STREET_STEMS = ("stra", "str.", "weg", "gasse", "allee", "platz", "laan", "gracht", "plein", "dijk", "kade", "markt",
+                 "calle", "c/", "avda", "avenida", "plaza", "paseo", "via ", "viale", "piazza", "corso", "rua ",
+                 "carrer", "am ", "im ", "an de")
 _NUMBER_AFTER_STEMS = ("straße", "strasse", "str.", "weg ", "gasse", "allee", "platz", "damm", "ufer", "straat",
                        "am ", "an der", "an den", "im ", "auf dem", "zum ", "zur ", "in der", "unter den",
                        "laan", "gracht", "plein", "dijk", "kade", "singel", "steeg", "markt", "calle", "c/", "avda",
                        "avenida", "av.", "plaza", "pza", "paseo", "camino", "carretera", "ronda", "via ", "viale",
                        "piazza", "corso", "largo", "rua ", "travessa", "carrer", "passeig")
-# A house number, then a word: where an English or French street address can start.
-_HOUSE_NUMBER = re.compile(r"[0-9]{1,5}[A-Za-z]?,? [A-Za-z]").finditer
 _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ"
               "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 # "Springfield, IL 62704": a capitalised town, a state, a ZIP (the town and state stay).
-_ZIP = re.compile(r"[0-9]{5}(?:-[0-9]{4})?(?![\w-])").finditer
 _STATE_BEFORE = re.compile(r"[a-z],? (?:" + _US_STATES + r")\.?,? \Z")
 _UK_POSTCODE_SHAPE = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?[0-9][ABD-HJLNP-UW-Z]{2}"
 _UK_POSTCODE = re.compile(r"(?<![\w-])" + _UK_POSTCODE_SHAPE + r"(?![\w-])")
-_UK_INWARD = re.compile(r"[0-9][ABD-HJLNP-UW-Z]{2}(?![\w-])").finditer
 # The postcode after a postcode word, or right after a street: 4-5 digits, a Dutch
 # "1012 AB", a Portuguese "1000-001", a Polish "00-950", a Canadian "K1A 0B1".
 _POSTCODE_VALUE = (r"(?:\d{5}(?:-\d{4})?|\d{4}\s?[A-Z]{2}(?![\w])|\d{4}(?:-\d{3})?|\d{2}-\d{3}"
                    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d|" + _UK_POSTCODE_SHAPE + r")")
 _POSTCODE_WORDS = re.compile(
     r"(?<![\w])(?:zip(?:\s*code)?|post\s*code|postal\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal"
-    r"|cap|codice\s+postale|postleitzahl)(?:\s*(?:[:#-]|is|ist|est|es|:)){0,2}\s*(?P<code>" + _POSTCODE_VALUE + r")(?![\w])",
+    r"|cap|cp|codice\s+postale|postleitzahl)(?:\s*(?:[:#-]|is|ist|est|es|:)){0,2}\s*(?P<code>" + _POSTCODE_VALUE + r")(?![\w])",
     re.IGNORECASE)
-_POSTCODE_STEMS = ("zip", "post", "plz", "code", "cap", "código", "codice", "leitzahl")
-_POSTCODE_WORDS_SET = frozenset({"zip", "zipcode", "post", "postcode", "postal", "plz", "code", "cap", "código",
-                                 "codigo", "codice", "postleitzahl"})
+_POSTCODE_LABELS = frozenset({"zip", "zipcode", "postcode", "post", "postal", "plz", "code", "cap", "código",
+                              "codigo", "codice", "postale", "postleitzahl", "cp"})
 _AFTER_STREET = re.compile(r",?\s*(?P<code>" + _POSTCODE_VALUE + r")(?=\s+[^\W\d_]|\s*(?:,|$))")
 
 
-def _redact_places(text: str, words: frozenset[str] | set[str]) -> str:
-    spans: list[tuple[int, int, str]] = []
-    low = text.lower()
-    lower_case_streets = not words.isdisjoint(_EN_STREET_WORDS)
-    for hit in _HOUSE_NUMBER(text):
-        s, after = hit.start(), hit.end() - 1
-        if s and (text[s - 1].isalnum() or text[s - 1] in ".,/-") or (spans and s < spans[-1][1]):
-            continue
-        m = None
-        if text[after].isupper() or text[after].isdigit():
-            m = _ADDRESS_EN.match(text, s)
-        if m is None and low.startswith(_FR_STREET_WORDS, after):
-            m = _ADDRESS_FR.match(text, s)
-        if m is None and lower_case_streets and text[after].islower():
-            m = _ADDRESS_EN_LOWER.match(text, s)
-            if m is not None and _ADDRESS_CUES.isdisjoint(_words_before(text, s, 3)):
-                m = None
-        if m is not None and _not_prose(m.group()):
-            flat = _FLAT_BEFORE.search(text, max(0, s - 20), s)
-            spans.append((flat.start() if flat else m.start(), m.end(), ADDRESS))
-    if not words.isdisjoint(_STREET_PREFIX_WORDS) or any(stem in low for stem in _STREET_SUFFIXES):
-        spans.extend((m.start(), m.end(), ADDRESS) for m in _keyword_matches(_ADDRESS_NUMBER_AFTER, text,
-                                                                               _NUMBER_AFTER_STEMS)
-                     if not _shouted(m.group()))
-    spans.sort()
-    # The postcode right after a street: "12 rue de Rivoli, 75001 Paris".
-    for _, end, _ in list(spans):
-        code = _AFTER_STREET.match(text, end)
+def _address_at(text: str, s: int) -> tuple[int, int, str] | None:
+    """A street address starting with the house number at ``s``, as a span."""
+    if s and (text[s - 1].isalnum() or text[s - 1] in ".,/-"):
+        return None
+    m = _ADDRESS_EN.match(text, s) or _ADDRESS_FR.match(text, s)
+    if m is None:
+        m = _ADDRESS_EN_LOWER.match(text, s)
+        if m is not None and _ADDRESS_CUES.isdisjoint(_words_before(text, s, 3)):
+            m = None
+    if m is None or not _not_prose(m.group()):
+        return None
+    flat = _FLAT_BEFORE.search(text, max(0, s - 20), s)
+    return (flat.start() if flat else m.start(), m.end(), ADDRESS)
+
+
+def _redact_postcodes_after_streets(text: str) -> str:
+    """The postcode right after a street: "[address], 75001 Paris", "[address], London NW1 6XE"."""
+    spans = []
+    at = text.find(ADDRESS)
+    while at != -1:
+        code = _AFTER_STREET.match(text, at + len(ADDRESS))
         if code is not None:
             spans.append((code.start("code"), code.end("code"), POSTCODE))
-    if not words.isdisjoint(_POSTCODE_WORDS_SET):
-        spans.extend((m.start("code"), m.end("code"), POSTCODE)
-                     for m in _keyword_matches(_POSTCODE_WORDS, text, _POSTCODE_STEMS))
-    for hit in _ZIP(text):
-        if hit.start() and (text[hit.start() - 1].isalnum() or text[hit.start() - 1] == "-"):
-            continue
-        if _STATE_BEFORE.search(text, max(0, hit.start() - 7), hit.start()) is not None:
-            spans.append((hit.start(), hit.end(), POSTCODE))
-    for hit in _UK_INWARD(text):
-        for start in range(max(0, hit.start() - 5), hit.start() - 1):
-            m = _UK_POSTCODE.match(text, start)
-            if m is not None and m.end() == hit.end():
-                spans.append((m.start(), m.end(), POSTCODE))
-                break
-    if not spans:
-        return text
-    return _apply(text, _merged(spans))
+        at = text.find(ADDRESS, at + 1)
+    return _apply(text, spans)
 
 
 # Words after a number that make "3 Times Square"-shaped text prose: "2 Days Late
@@ -849,55 +950,38 @@ def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 # --------------------------------------------------------------------------- names
 
-_NAME_PARTICLES = r"(?:van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ter|ten|bin|al|el|y|zu|mc)"
-_NAME_WORD = r"(?:[^\W\d_a-zß-ÿ](?:[^\W\d_]|['’-](?=[^\W\d_]))+\.?|[^\W\d_a-zß-ÿ]\.)"  # Anna, O'Brien, Jean-Luc, J.
-_NAME = (r"(?P<name>" + _NAME_WORD + r"(?:[ ](?:" + _NAME_PARTICLES + r"[ ])*(?:" + _NAME_WORD + r")){0,2})")
-_HONORIFIC = (r"(?i:(?:mr|mrs|ms|miss|mx|dr|prof|sir|herr|frau|monsieur|madame|mme|mlle|m\.|señor|señora|sr|sra"
-              r"|srta|don|doña|dhr|mevr|mevrouw|heer|signor|signora|sig|sig\.ra)\.?\s+)")
-_GREETING_WORDS = (
-    r"hi|hello|hey|hiya|dear|morning|good\s+(?:morning|afternoon|evening)|hallo|hoi|beste|geachte|bonjour"
-    r"|bonsoir|salut|cher|chère|liebe|lieber|sehr\s+geehrter?|guten\s+tag|moin|servus|hola|estimad[oa]"
-    r"|buen[oa]s\s+(?:días|dias|tardes|noches)|querid[oa]|ciao|buongiorno|gentile|car[oa]|olá|ola|prezad[oa]")
-# The patterns below are tried only where _redact_names found their first word.
-_GREETING = re.compile(
-    r"[ \t]*(?i:" + _GREETING_WORDS + r")[ \t]+(?P<hon>" + _HONORIFIC + r")?" + _NAME + r"[ \t]*(?=[,!:\n]|\s+-|$)")
-_GREETING_PREFIXES = (
-    "hi ", "hello ", "hey ", "hiya ", "dear ", "morning ", "good ", "hallo ", "hoi ", "beste ", "geachte ",
-    "bonjour ", "bonsoir ", "salut ", "cher ", "chère ", "liebe ", "lieber ", "sehr ", "guten ", "moin ", "servus ",
-    "hola ", "estimad", "buen", "querid", "ciao ", "buongiorno ", "gentile ", "caro ", "cara ", "olá ", "ola ",
-    "prezad")
-# A sign-off is found by its last word; the name follows it, with a comma or a
-# line break between, and ends the text or a line.
-_SIGNOFF_AFTER = re.compile(
-    r"(?:[ \t]*[,!.:\-–][ \t]*\n?|[ \t]*\n)[ \t\n]*(?:-+[ \t]*)?(?P<hon>" + _HONORIFIC + r")?" + _NAME +
-    r"[ \t.!]*(?=\n|$)")
-# Without the comma ("Regards Bob"), the name must end the text.
-_SIGNOFF_BARE_AFTER = re.compile(r"[ \t]+" + _NAME + r"[ \t.!]*$")
-# Last words of sign-offs (lower case) and the stem to find them by.
-_SIGNOFF_LAST = {
-    "thanks": "thanks", "thank": "thank you", "thx": "thx", "regards": "regards", "best": "best",
-    "cheers": "cheers", "sincerely": "sincerely", "truly": "truly", "faithfully": "faithfully", "yours": "yours",
-    "respectfully": "respectfully", "wishes": "wishes", "cordialement": "cordialement",
-    "salutations": "salutations", "vous": "à vous", "merci": "merci", "avance": "d'avance", "grüßen": "grüßen",
-    "grüssen": "grüssen", "mfg": "mfg", "grüße": "grüße", "gruß": "gruß", "lg": "lg", "vg": "vg", "danke": "danke",
-    "saludos": "saludos", "saludo": "saludo", "atentamente": "atentamente", "cordialmente": "cordialmente",
-    "gracias": "gracias", "abrazo": "abrazo", "groet": "groet", "groeten": "groeten", "groetjes": "groetjes",
-    "mvg": "mvg", "bedankt": "bedankt", "saluti": "saluti", "grazie": "grazie", "obrigado": "obrigado",
-    "obrigada": "obrigada", "atenciosamente": "atenciosamente"}
-_SIGNOFF_KEYS = frozenset(_SIGNOFF_LAST)
-# Words that may stand before a sign-off's last word ("kind regards", "mit freundlichen grüßen").
-_SIGNOFF_LEAD = re.compile(r"(?:\b(?:kind|best|warm|warmest|many|with|all|the|yours|mit|freundlichen|viele|liebe"
-                           r"|herzliche|beste|un|met|vriendelijke|hartelijke|cordiali|distinti|bien|muchas|un"
-                           r"|thank|merci|many)\s+)*\Z")
-_DASH_SIGNOFF = re.compile(r"(?:\n|(?<=[.!?]) )[ \t]*(?:-{1,2}|–|—)[ \t]*" + _NAME + r"[ \t.]*$")
-_MY_NAME = re.compile(
-    r"(?<![\w])(?i:my\s+name\s+is|my\s+name's|name\s*:|je\s+m'appelle|je\s+m’appelle|mon\s+nom\s+est"
-    r"|ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+heet"
-    r"|mi\s+chiamo|il\s+mio\s+nome\s+è|this\s+is)\s+(?P<hon>" + _HONORIFIC + r")?" + _NAME)
-_MY_NAME_STEMS = ("my name", "name", "m'appelle", "m’appelle", "mon nom", "ich hei", "mein name", "me llamo",
-                  "mi nombre", "mijn naam", "ik heet", "mi chiamo", "il mio nome", "this is")
-_MY_NAME_WORDS = frozenset({"name", "name's", "m'appelle", "m’appelle", "nom", "heiße", "heisse", "llamo", "nombre",
-                            "naam", "heet", "chiamo"})
+# Names are parsed by hand, not by a pattern: a pattern of capitalised words in
+# any script has to be tried at every position, which costs more than all the
+# other kinds together; the few places a name can be (after a greeting, before
+# the end, after "my name is") are known.
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "dos", "das",
+                        "ter", "ten", "bin", "al", "el", "y", "zu"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau", "monsieur", "madame",
+                         "mme", "mlle", "m", "señor", "señora", "sr", "sra", "srta", "don", "doña", "dhr", "mevr",
+                         "mevrouw", "heer", "signor", "signora", "sig", "sig.ra"})
+# Greeting words by their first two letters (lower case, with the space after them).
+_GREETINGS = (
+    "hi ", "hello ", "hey ", "hiya ", "dear ", "morning ", "good morning ", "good afternoon ", "good evening ",
+    "hallo ", "hoi ", "beste ", "geachte ", "bonjour ", "bonsoir ", "salut ", "cher ", "chère ", "liebe ", "lieber ",
+    "sehr geehrte ", "sehr geehrter ", "guten tag ", "moin ", "servus ", "hola ", "estimado ", "estimada ",
+    "buenos días ", "buenos dias ", "buenas tardes ", "querido ", "querida ", "ciao ", "buongiorno ", "gentile ",
+    "caro ", "cara ", "olá ", "prezado ", "prezada ")
+_GREETINGS_BY_START: dict[str, tuple[str, ...]] = {}
+for _g in _GREETINGS:
+    _GREETINGS_BY_START[_g[:2]] = (*_GREETINGS_BY_START.get(_g[:2], ()), _g)
+# Sign-offs, lower case, as the text before the name ends: "kind regards", "thanks".
+_SIGNOFFS = (
+    "thanks", "thank you", "thx", "many thanks", "regards", "best", "cheers", "sincerely", "truly", "faithfully",
+    "yours", "respectfully", "wishes", "all the best", "cordialement", "salutations", "bien à vous", "merci",
+    "d'avance", "grüßen", "grüssen", "mfg", "grüße", "gruß", "lg", "vg", "danke", "saludos", "saludo",
+    "atentamente", "cordialmente", "gracias", "abrazo", "groet", "groeten", "groetjes", "mvg", "bedankt",
+    "saluti", "grazie", "obrigado", "obrigada", "atenciosamente")
+_SIGNOFF_WORDS = frozenset(w for phrase in _SIGNOFFS for w in phrase.split()) | {"kind", "best", "warm", "mit"}
+_THANKS = frozenset({"thanks", "thank you", "merci", "danke", "gracias", "grazie", "bedankt"})
+# "My name is …" in the languages of the corpus; found with str.find in the lower-cased text.
+_MY_NAME_PHRASES = ("my name is ", "my name's ", "name: ", "je m'appelle ", "je m’appelle ", "mon nom est ",
+                    "ich heiße ", "ich heisse ", "mein name ist ", "me llamo ", "mi nombre es ", "mijn naam is ",
+                    "ik heet ", "mi chiamo ", "il mio nome è ")
 # Words that follow a greeting or sign-off but are not a person: the addressee is
 # a team, the words are filler. Compared lower case, word by word.
 _NOT_NAMES = frozenset({
@@ -926,66 +1010,150 @@ def _person(name: str) -> bool:
     return not any(len(p) > 2 and p.isupper() for p in parts) and len(parts[0].rstrip(".")) >= 2 or len(parts) > 1
 
 
-def _redact_names(text: str, words: frozenset[str] | set[str]) -> str:
-    spans: list[tuple[int, int, str]] = []
-    low = text.lower()
+def _name_end(text: str, i: int, words: int = 3) -> int:
+    """Where a name of up to ``words`` capitalised words starting at ``i`` ends (``i`` if none).
+
+    "Maria Gonzalez", "Jan de Vries", "O'Brien", "Jean-Pierre", "J. Smith".
+    """
     n = len(text)
-    # Greetings open the text or a line.
-    line = len(text) - len(text.lstrip())
-    while line != -1 and line < n:
-        if low.startswith(_GREETING_PREFIXES, line) and len(low) == n:
-            m = _GREETING.match(text, line)
-            if m is not None and (m.group("hon") or _person(m.group("name"))):
-                spans.append((m.start("name"), m.end("name"), NAME))
-        line = text.find("\n", line)
-        line = -1 if line == -1 else line + 1
-    for key in words & _SIGNOFF_KEYS:
-        m = _signoff(text, low, _SIGNOFF_LAST[key])
-        if m is not None:
-            spans.append((m.start("name"), m.end("name"), NAME))
-    if "-" in text[-40:] or "–" in text[-40:] or "—" in text[-40:]:
-        m = _DASH_SIGNOFF.search(text, max(0, n - 40))
-        if m is not None and _person(m.group("name")):
-            spans.append((m.start("name"), m.end("name"), NAME))
-    if not words.isdisjoint(_MY_NAME_WORDS) or "this is" in low:
-        for m in _keyword_matches(_MY_NAME, text, _MY_NAME_STEMS):
-            if (m.group("hon") or _person(m.group("name"))) and not (
-                    m.group(0).lower().startswith("this is") and not _this_is_name(text, m)):
-                spans.append((m.start("name"), m.end("name"), NAME))
+    end = i
+    j = i
+    for _ in range(words):
+        if j >= n or not text[j].isupper():
+            break
+        k = j + 1
+        while k < n and (text[k].isalpha() or text[k] in "'’-" and k + 1 < n and text[k + 1].isalpha()):
+            k += 1
+        if k < n and text[k] == "." and k - j == 1:
+            k += 1  # an initial
+        end = k
+        if k >= n or text[k] != " ":
+            break
+        j = k + 1
+        while True:  # particles between the words ("de", "van den")
+            w = j
+            while w < n and text[w].islower():
+                w += 1
+            if w > j and w < n and text[w] == " " and text[j:w] in _PARTICLES:
+                j = w + 1
+            else:
+                break
+    return end
+
+
+def _redact_names(text: str) -> str:
+    spans: list[tuple[int, int, str]] = []
+    # A greeting opens the message: "Hi Anna,", "Dear Mr Smith,", "Bonjour Marie,".
+    first = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+    head = text[first:first + 22].lower()
+    starts = _GREETINGS_BY_START.get(head[:2])
+    if starts is not None and head.startswith(starts):
+        greeting = next(g for g in starts if head.startswith(g))
+        span = _name_after(text, first + len(greeting), ",!:\n-")
+        if span is not None:
+            spans.append(span)
+    # A sign-off name ends it: the end holds a capital letter.
+    if not text[-16:].islower():
+        signoff = _signoff_name(text)
+        if signoff is not None:
+            spans.append(signoff)
+    if "ame" in text or "AME" in text or "appel" in text or "llamo" in text or "naam" in text or "heiß" in text \
+            or "heisse" in text or "heet" in text or "nom" in text or "chiamo" in text:
+        low = text.lower()
+        if len(low) != len(text):
+            return _apply(text, _merged(spans))  # lower() changed a length ('İ'): positions differ
+        for phrase in _MY_NAME_PHRASES:
+            at = low.find(phrase)
+            if at != -1 and (at == 0 or not low[at - 1].isalnum()):
+                span = _name_after(text, at + len(phrase), "")
+                if span is not None:
+                    spans.append(span)
     if not spans:
         return text
     return _apply(text, _merged(spans))
 
 
-def _signoff(text: str, low: str, stem: str) -> re.Match[str] | None:
-    """The name after the last ``stem`` near the end of the text, when it signs the message off."""
-    i = low.rfind(stem, max(0, len(low) - 200))
-    if i == -1 or (i and low[i - 1].isalnum()) or len(low) != len(text):
+def _name_after(text: str, i: int, followers: str) -> tuple[int, int, str] | None:
+    """The name at ``i`` (after an optional honorific) as a span; ``followers``: what may come next."""
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    honorific = False
+    word_end = i
+    while word_end < n and (text[word_end].isalpha() or text[word_end] == "."):
+        word_end += 1
+    if text[i:word_end].lower().rstrip(".") in _HONORIFICS and word_end < n and text[word_end] == " ":
+        honorific = True
+        i = word_end + 1
+    end = _name_end(text, i)
+    if end == i:
         return None
-    end = i + len(stem)
-    if end < len(low) and low[end].isalnum():
+    after = text[end:end + 2].lstrip(" \t")[:1]
+    if followers and after and after not in followers:
+        return None  # "Hi Anna how are you" could be anything; a name is followed by "," or a line break
+    name = text[i:end]
+    if not honorific and not _person(name):
         return None
-    m = _SIGNOFF_AFTER.match(text, end)
-    if m is not None and (m.group("hon") or _person(m.group("name"))):
-        return m
-    m = _SIGNOFF_BARE_AFTER.match(text, end)
-    if m is None or not _person(m.group("name")):
-        return None
-    # "Regards Bob" ends a message; "no thanks Amazon Prime" does not sign it.
-    lead = _SIGNOFF_LEAD.search(low, max(0, i - 40), i)
-    before = low[:lead.start() if lead else i].rstrip()
-    if before and before[-1] not in ".!?\n,;:)":
-        return None
-    if stem in ("thanks", "thank you") and len(m.group("name").split()) < 2:
-        return None  # "Thanks Spotify!": one word after a bare thanks is as often a brand
-    return m
+    return (i, end, NAME)
 
 
-def _this_is_name(text: str, m: re.Match[str]) -> bool:
-    """'This is Anna from …' / 'Hi, this is Anna.' introduce a person; 'this is Amazon's fault' does not."""
-    after = text[m.end():m.end() + 8].lower()
-    return after.startswith((" from ", " here", ",", ".")) and len(m.group("name").split()) <= 2 \
-        and "'" not in m.group("name")
+def _signoff_name(text: str) -> tuple[int, int, str] | None:
+    """The name that signs the message off: after "Thanks," / "Regards" / "- " at its end.
+
+    The last line holding words (contact lines of marks and digits after it are
+    skipped) must end with a name; what stands before the name must end with a
+    sign-off.
+    """
+    tail = text.rstrip(" \t\n.!")
+    end = len(tail)
+    # Most texts end with a lower-case word: done after a few look-ups.
+    if tail[-1:].isalpha():
+        if not tail[max(tail.rfind(" "), tail.rfind("\n")) + 1:][:1].isupper():
+            return None
+    elif not (tail[-1:].isdigit() or tail[-1:] == "]") or "\n" not in tail:
+        return None
+    start = text.rfind("\n", 0, end) + 1
+    if start and (text[end - 1:end].isdigit() or text[end - 1:end] == "]") \
+            and text[start:end] == text[start:end].upper():  # "07700 900123", "[phone]": contact lines
+        end = len(text[:start - 1].rstrip(" \t\n.!"))
+        start = text.rfind("\n", 0, end) + 1
+    if not text[end - 1:end].isalpha():
+        return None
+    line = text[max(start, end - 80):end]
+    start = end - len(line)
+    words = line.split()
+    if not words or not words[-1][:1].isupper() or words[-1].lower().rstrip(",") in _SIGNOFF_WORDS:
+        return None
+    # The name: the last capitalised words of the line (particles between them).
+    take = 1
+    while take < min(4, len(words)) and (words[-take - 1][:1].isupper() or words[-take - 1] in _PARTICLES) \
+            and words[-take - 1].lower().rstrip(",:") not in _SIGNOFF_WORDS and not words[-take - 1].endswith(","):
+        take += 1
+    while words[-take] in _PARTICLES:
+        take -= 1
+    name_at = end - len(" ".join(words[-take:]))
+    if text[name_at:end] != " ".join(words[-take:]):
+        name_at = text.rfind(words[-take], start, end)
+    name_end = _name_end(text, name_at, take)
+    if name_end == name_at or text[name_end:end].strip(" .!"):
+        return None
+    stripped = text[max(0, name_at - 60):name_at].lower().rstrip(" \t")
+    separated = stripped[-1:] in (",", ":", "\n", "!", ".", "-", "–", "—") or not stripped
+    lead = stripped.rstrip(" \t\n,:!.-–—")
+    if stripped.endswith(("-", "–", "—")):
+        if stripped[:-1].rstrip(" \t-")[-1:] not in ("", ".", "!", "?", "\n"):
+            return None  # "… please help. - Maria"; not "well-known"
+    elif not lead.endswith(_SIGNOFFS):
+        return None
+    else:
+        word = next(w for w in _SIGNOFFS if lead.endswith(w))
+        if len(lead) > len(word) and lead[-len(word) - 1].isalnum():
+            return None  # "honestbest"
+        if not separated and word in _THANKS and take < 2:
+            return None  # "Thanks Spotify!": one word after a bare thanks is as often a brand
+    if not _person(text[name_at:name_end]):
+        return None
+    return (name_at, name_end, NAME)
 
 
 # --------------------------------------------------------------------------- URLs
@@ -1007,10 +1175,6 @@ def _redact_query(text: str) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
-# Punctuation that separates words, for the set of words a text holds.
-_WORD_BREAKS = str.maketrans({c: " " for c in ".,;:!?()[]{}<>\"/\\|*+=&%$#~^_-–—\n\t\r"})
-
-
 def redact(text: str) -> str:
     """``text`` with personal data replaced by a mark naming its kind (see the module docstring)."""
     if not text:
@@ -1019,21 +1183,23 @@ def redact(text: str) -> str:
         text = _redact_emails(text)
     if "=" in text and ("?" in text or "&" in text):
         text = _redact_query(text)
-    # The words of the text, once: each kind below first checks that a word it
-    # needs is there (a set lookup) before any pattern runs.
-    words = set(text.lower().translate(_WORD_BREAKS).split())
-    if "at" in words and "." in text or "dot" in words:
+    if " at " in text or " AT " in text or "(at)" in text or "[at]" in text or "{at}" in text:
         text = _redact_written_emails(text)
     if _HAS_DIGIT(text) is not None:
-        if "." in text or ":" in text:
+        # Each kind below first checks a character or a substring it needs
+        # (cheap), and only then runs its patterns.
+        if "::" in text or text.count(":") >= 7:
             text = _redact_ips(text)
-        if not words.isdisjoint(_DOB_WORDS):
+        text, dated = _redact_digits(text)
+        if dated:
             text = _redact_dob(text)
-        text = _redact_ids(text, words)
-        text = _redact_ibans(text)
-        text = _redact_numbers(text)
-        text = _redact_places(text, words)
-    return _redact_names(text, words)
+        if "ass" in text or "ASS" in text or "asp" in text or "fiscale" in text:
+            text = _redact_ids(text, text.lower())  # passport numbers, codice fiscale
+        if "iban" in text or "IBAN" in text:
+            text = _redact_ibans(text)  # IBANs whose account holds letters between short digit runs
+        if ADDRESS in text:
+            text = _redact_postcodes_after_streets(text)
+    return _redact_names(text)
 
 
 # --------------------------------------------------------------------------- records (extra data, rejects)
