@@ -8,6 +8,7 @@ from rca import curation, queries
 from rca.analytics import latest_week, parse_period, total_weekly_counts, week_labels, weekly_counts
 from rca.locks import cluster_lock
 from rca.models import CAUSE_STATUSES, RootCause
+from rca.redact import redact
 
 from .cluster_cmd import parse_day
 from .context import AppContext, pass_app
@@ -94,7 +95,7 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
             click.echo(f"  top {title}: " + "; ".join(f"{v} ({n})" for v, n in values))
     click.echo("  closest to its centre:")
     for complaint in d.representatives:
-        text = " ".join(f"{complaint.subject or ''} — {complaint.body or ''}".split())
+        text = " ".join(redact(f"{complaint.subject or ''} — {complaint.body or ''}").split())
         click.echo(f"    #{complaint.id} {complaint.received_at:%Y-%m-%d}: {text[:160]}")
     click.echo("  history:")
     for event in d.events:

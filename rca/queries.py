@@ -15,6 +15,7 @@ from .curation import get_cause
 from .errors import UsageError
 from .lifecycle import FIXED_STATUSES, complaints_since_fix
 from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause
+from .redact import redact
 
 SORTS = ("count", "growth", "recent")
 VERIFY_AFTER_DAYS = 14
@@ -108,6 +109,8 @@ def history(session: Session, key: str) -> list[CauseEvent]:
 
 def list_complaints(session: Session, *, cause: str | None = None, unassigned: bool = False,
                     limit: int = 50) -> list[dict[str, Any]]:
+    """Complaints for display, text redacted again (a database imported by an older rca
+    holds kinds it did not redact yet)."""
     query = select(Complaint, RootCause.key).outerjoin(RootCause, Complaint.cause_id == RootCause.id)
     if cause is not None:
         query = query.where(Complaint.cause_id == get_cause(session, cause).id)
@@ -116,7 +119,8 @@ def list_complaints(session: Session, *, cause: str | None = None, unassigned: b
     query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
     return [{"id": c.id, "received": c.received_at, "source": c.source, "ticket": c.external_id,
              "cause": key, "assigned_by": c.assigned_by, "similarity": c.similarity, "channel": c.channel,
-             "defect_type": c.defect_type, "subject": c.subject, "body": c.body}
+             "defect_type": c.defect_type, "subject": redact(c.subject) if c.subject else c.subject,
+             "body": redact(c.body) if c.body else c.body}
             for c, key in session.execute(query)]
 
 

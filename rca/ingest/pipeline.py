@@ -36,7 +36,7 @@ from ..db import Database
 from ..defects import classify_defect, normalize_defect_type
 from ..errors import InputFileError, ProfileError, UsageError
 from ..models import Complaint, ImportBatch, Reject, Setting
-from ..redact import redact
+from ..redact import redact, redact_fields
 from .dates import DateParser
 from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
 from .readers import Block, BlockLayout, RawTable, parse_block, read_table
@@ -149,10 +149,14 @@ class _RowBuilder:
         defect_type = (normalize_defect_type(row.defect_type) if row.defect_type else None) \
             or classify_defect(subject, body)
         tags = [str(tag) for tag in row.tags] if row.tags else []
-        extra = row.extra or {}
+        # Unmapped columns are redacted like the text: a "Requester phone"
+        # column whole, any other value by its content (?email=… in a URL).
+        extra = redact_fields(row.extra) if row.extra else {}
         page_url = page_path(row.page_url)
         if page_url != row.page_url:
-            extra = {**extra, "page_url_full": row.page_url}
+            extra = {**extra, "page_url_full": redact(row.page_url)}
+        if page_url and ("@" in page_url or "%40" in page_url):
+            page_url = redact(page_url)  # /unsubscribe/anna@example.com
         fields_hash = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
                               row.status, "\x1e".join(tags), repr(sorted(extra.items())) if extra else "[]")
         # A tuple in COLUMNS order, not a dict: chunks travel between processes,
@@ -340,7 +344,10 @@ class _Transformed:
 
 
 def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
-    return {"batch_id": batch_id, "row_number": number, "reason": reason[:500], "raw": _json_safe(record)}
+    # A rejected row is kept to be fixed and re-imported, but not its personal
+    # data: it is redacted as an imported row would be (the reason can quote a cell).
+    return {"batch_id": batch_id, "row_number": number, "reason": redact(reason[:500]),
+            "raw": redact_fields(_json_safe(record))}
 
 
 def _transform(mapper: RowMapper, build: _RowBuilder, chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
