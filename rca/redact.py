@@ -265,7 +265,7 @@ _DIGIT_SCAN = re.compile(
     r"|(?P<house>[0-9]{0,4}[A-Za-z]?,? (?=[A-Z]|bis |ter |rue |av|bo|bd |pl|ch|all|imp|quai |route |cours |sq"
     r"|[a-z]+ (?:[a-z]+ )?(?:street|road|avenue|lane|drive|close|crescent)\b))"
     # the inward half of a UK postcode: "1AA" of "SW1A 1AA"
-    r"|(?P<inward>[ABD-HJLNP-UW-Z]{2}(?![\w-]))"
+    r"|(?P<inward>[ABD-HJLNP-UW-Z]{2}(?![\w/-]))"
     # 4-5 digits: a ZIP code, a year
     r"|(?P<short>[0-9]{3}(?:[0-9](?:-[0-9]{4})?)?(?![\w-]))"
     # 1-4 digits ending a phrase: the number after a street ("Hauptstraße 5,", "Calle Mayor 10")
@@ -382,7 +382,7 @@ def _redact_digits(text: str) -> tuple[str, bool]:
             continue
         if _IPV4_SHAPE.fullmatch(number) is not None:
             if all(len(o) == 1 or o[0] != "0" and int(o) < 256 for o in number.split(".")) \
-                    and not any(w in _VERSION_WORDS for w in _words_before(text, s, 1)) \
+                    and _VERSION_WORDS.isdisjoint(_words_before(text, s, 4)) \
                     and not (s and text[s - 1] in "._") and not (e < n and text[e].isalnum()):
                 spans.append((s, e, IP))
                 last = e
@@ -408,7 +408,8 @@ def _redact_digits(text: str) -> tuple[str, bool]:
                 last = m.end()
                 matched = True
         if not matched:
-            worded = _worded_phone(text, s, e) if after_phone_word(s) else None
+            # "Windows Mobile 10.0.15252.0": dotted groups after a phone word are a version.
+            worded = _worded_phone(text, s, e) if number.count(".") < 2 and after_phone_word(s) else None
             if worded is not None:
                 spans.append((worded[0], worded[1], PHONE))
                 last = worded[1]
@@ -743,7 +744,8 @@ _IPV6 = re.compile(
     r"|(?:" + _H + r":){1,7}:|::(?:" + _H + r":){0,5}" + _H + r")(?![\w:]|\.\d)")
 _VERSION_WORDS = frozenset({"version", "ver", "v", "build", "firmware", "fw", "release", "app", "update",
                             "android", "ios", "windows", "os", "software", "versión", "versie", "versione",
-                            "patch", "jour", "aktualisierung", "actualización", "aggiornamento"})
+                            "patch", "jour", "aktualisierung", "actualización", "aggiornamento", "running",
+                            "bump", "upgrade", "upgraded", "downgrade", "installed", "spotify"})
 
 
 def _redact_ips(text: str) -> str:
@@ -853,7 +855,7 @@ def _redact_ids(text: str, low: str) -> str:
 
 # --------------------------------------------------------------------------- addresses and postcodes
 
-_CAP = r"[^\W\d_a-zß-ÿ][\w'’.-]*"  # a capitalised word (any script's upper-case letter first)
+_CAP = r"[^\W\d_a-zß-ÿ][\w'’-]*"  # a capitalised word (any script's upper-case letter first)
 _EN_STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|close|crescent|cres"
     r"|terrace|parkway|pkwy|highway|hwy|square|sq|circle|cir|row|mews|grove|gardens|park|hill|walk|green")
@@ -898,7 +900,7 @@ _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA
 # "Springfield, IL 62704": a capitalised town, a state, a ZIP (the town and state stay).
 _STATE_BEFORE = re.compile(r"[a-z],? (?:" + _US_STATES + r")\.?,? \Z")
 _UK_POSTCODE_SHAPE = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?[0-9][ABD-HJLNP-UW-Z]{2}"
-_UK_POSTCODE = re.compile(r"(?<![\w-])" + _UK_POSTCODE_SHAPE + r"(?![\w-])")
+_UK_POSTCODE = re.compile(r"(?<![\w/-])" + _UK_POSTCODE_SHAPE + r"(?![\w/-])")
 # The postcode after a postcode word, or right after a street: 4-5 digits, a Dutch
 # "1012 AB", a Portuguese "1000-001", a Polish "00-950", a Canadian "K1A 0B1".
 _POSTCODE_VALUE = (r"(?:\d{5}(?:-\d{4})?|\d{4}\s?[A-Z]{2}(?![\w])|\d{4}(?:-\d{3})?|\d{2}-\d{3}"
@@ -941,7 +943,8 @@ def _redact_postcodes_after_streets(text: str) -> str:
 
 # Words after a number that make "3 Times Square"-shaped text prose: "2 Days Late
 # Way", "5 Stars" cannot occur, but title-case sentences can ("I Waited 3 Weeks …").
-_PROSE_WORDS = frozenset({"days", "weeks", "months", "years", "hours", "minutes", "times", "items", "stars",
+_PROSE_WORDS = frozenset({"plus", "pro", "max", "mini", "ultra", "series", "gen", "generation", "edition", "pack",
+                          "days", "weeks", "months", "years", "hours", "minutes", "times", "items", "stars",
                           "people", "orders", "the", "of", "and", "or", "to", "in", "on", "for", "at"})
 
 
@@ -1017,16 +1020,26 @@ _NOT_NAMES = frozenset({
     "okay", "again", "both", "each", "people", "hello", "hi", "hey", "dear", "sorry", "world", "wishes",
     "waiting", "looking", "forward", "still", "now", "today", "yesterday", "tomorrow", "team!", "officer",
     "agent", "bot", "chat", "user", "account", "app", "online", "delivery", "order", "refund", "a.", "ps", "p.s.",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "lord"})
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "god", "lord",
+    "bureau", "agency", "collector", "collectors", "creditor", "creditors", "lender", "office", "representative",
+    "supervisor", "committee", "board", "council", "financial", "protection", "consumer", "done", "fixed", "mate",
+    "man", "dude", "bro", "love", "lol", "xx", "xxx", "xoxo", "tv", "app", "again", "guys", "ladies", "gentlemen"})
 
 
-def _person(name: str) -> bool:
+def _person(name: str, text: str = "") -> bool:
+    """Whether capitalised words after a greeting or sign-off look like a person's name."""
     words = [w.lower().strip(".,!'’") for w in name.split()]
     if not words or any(w in _NOT_NAMES for w in words):
         return False
     parts = name.split()
-    # All-caps words of 3+ letters are brands and shouting ("ANZ", "HELP"), not names.
-    return not any(len(p) > 2 and p.isupper() for p in parts) and len(parts[0].rstrip(".")) >= 2 or len(parts) > 1
+    # All-caps words are brands, shouting and publishers' marks ("ANZ", "HELP", "XXXX"),
+    # or initials ("JJ", "DM") that say little about who wrote.
+    if any(p.rstrip(".,!").isupper() for p in parts) or len(parts[0].rstrip(".")) < 2:
+        return False
+    # "Thanks, Spotify!" in a tweet to @SpotifyCares: the brand the text is addressed to.
+    if text and ("@" in text or "＠" in text) and words[0] in text.lower().replace(" ", "").split("@", 1)[-1][:40]:
+        return False
+    return True
 
 
 def _name_end(text: str, i: int, words: int = 3) -> int:
@@ -1114,7 +1127,7 @@ def _name_after(text: str, i: int, followers: str) -> tuple[int, int, str] | Non
     if followers and after and after not in followers:
         return None  # "Hi Anna how are you" could be anything; a name is followed by "," or a line break
     name = text[i:end]
-    if not honorific and not _person(name):
+    if not honorific and not _person(name, text):
         return None
     return (i, end, NAME)
 
@@ -1173,7 +1186,7 @@ def _signoff_name(text: str) -> tuple[int, int, str] | None:
             return None  # "honestbest"
         if not separated and word in _THANKS and take < 2:
             return None  # "Thanks Spotify!": one word after a bare thanks is as often a brand
-    if not _person(text[name_at:name_end]):
+    if not _person(text[name_at:name_end], text):
         return None
     return (name_at, name_end, NAME)
 
