@@ -333,8 +333,11 @@ def _redact_digits(text: str) -> tuple[str, bool]:
         if s > 0 and text[s - 1] in "+(":
             s -= 1
             number = text[s] + number
-        # IBAN: its letters (country, bank code) sit just before the digits.
-        if s >= 2 and (text[s - 1].isalpha() or text[s - 1] in " -" and text[s - 2].isalnum()):
+        # IBAN: its letters (country, bank code) sit just before the digits, or a
+        # group of four before them holds a capital or a digit ("GB82 WEST 1234").
+        if s >= 2 and (text[s - 1].isalpha()
+                       or text[s - 1] in " -" and text[s - 5:s - 1].isalnum()
+                       and (not text[s - 5:s - 1].islower() or any(c.isdigit() for c in text[max(0, s - 12):s - 5]))):
             iban = _iban_before(text, s, e, last)
             if iban is not None:
                 spans.append(iban)
@@ -1086,9 +1089,12 @@ def _redact_names(text: str, my_name: bool) -> str:
             spans.append(span)
     # A sign-off name ends it: the last word is capitalised (and not "Thanks"),
     # or contact lines of digits and marks follow it.
-    last = text[-24:].rsplit(None, 1)
-    word = last[-1].rstrip(".!,") if last else ""
+    last = text[-40:].rsplit(None, 2)
+    word = last[-1].rstrip(".!,") if len(last) > 1 else ""
+    before = last[-2].lower().strip(",:!.") if len(last) > 1 else ""
     if word[:1].isupper() and word.lower() not in _SIGNOFF_WORDS \
+            and (before in _SIGNOFF_WORDS or last[-2][:1].isupper() or before in _PARTICLES
+                 or before in ("-", "–", "—")) \
             or (word[-1:].isdigit() or word[-1:] == "]") and "\n" in text:
         signoff = _signoff_name(text)
         if signoff is not None:
