@@ -78,7 +78,9 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
     broken, none of it. Rows that cannot be used (no text, bad date) are kept
     as rejects with their reason. Re-importing a file adds nothing; a newer
     export of the same tickets updates what changed (status, tags).
-    Emails, phone numbers, card numbers and IBANs in the text are redacted.
+    Personal data (emails, phones, cards, IBANs, national ids, dates of birth,
+    passports, IPs, addresses, postcodes, names in greetings and sign-offs) is
+    redacted in the text, the extra columns and the rejects before storing.
 
     \b
     Examples:
