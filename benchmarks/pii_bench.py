@@ -4,7 +4,8 @@
     python benchmarks/pii_bench.py --baseline 84ddb58   # timing also for rca/redact.py at that commit
     python benchmarks/pii_bench.py --misses             # print the items it gets wrong (synthetic data)
 
-Corpus: tests/fixtures/pii_corpus.jsonl (make_pii_corpus.py beside it). A labelled
+Corpus: tests/fixtures/pii_corpus.jsonl (make_pii_corpus.py beside it); its
+held-out items (hand-written after the patterns) are scored apart. A labelled
 span counts as found when redaction replaced every letter and digit of it, with
 any mark (``kind ok`` says how many got their own kind's mark). A replaced region
 that overlaps no labelled span is a false positive. Precision on complaints
@@ -153,7 +154,9 @@ def main() -> None:
 
     from rca.redact import redact
 
-    items = load_corpus()
+    corpus = load_corpus()
+    items = [item for item in corpus if not item.get("held_out")]
+    held_out = [item for item in corpus if item.get("held_out")]
     result = score(items, redact)
     found, total, right = result["found"], result["total"], result["right_kind"]
     langs = Counter(item["lang"] for item in items)
@@ -171,7 +174,12 @@ def main() -> None:
           f"unchanged (target >= 99%)")
     regions = result["true_regions"] + result["false_regions"]
     print(f"{'precision (spans)':<20} {result['true_regions'] / regions:.1%} of {regions} replaced regions are personal data")
+    held = score(held_out, redact)
+    print(f"held out (hand-written after the patterns, never tuned on): {sum(held['found'].values())} of "
+          f"{sum(held['total'].values())} values found; by kind: "
+          + ", ".join(f"{k} {held['found'][k]}/{held['total'][k]}" for k in (*CLAIMED, *NEW) if held["total"][k]))
     if args.misses:
+        result["misses"] += held["misses"]
         for item, out, why in result["misses"]:
             print(f"\n[{why}] #{item['id']} ({item['lang']})\n  in : {item['text']!r}\n  out: {out!r}")
 
