@@ -991,6 +991,7 @@ _GREETINGS = (
     "sehr geehrte ", "sehr geehrter ", "guten tag ", "moin ", "servus ", "hola ", "estimado ", "estimada ",
     "buenos días ", "buenos dias ", "buenas tardes ", "querido ", "querida ", "ciao ", "buongiorno ", "gentile ",
     "caro ", "cara ", "olá ", "prezado ", "prezada ")
+_GREETING_FIRST = frozenset(g[0] for g in _GREETINGS) | frozenset(g[0].upper() for g in _GREETINGS)
 _GREETINGS_BY_START: dict[str, tuple[str, ...]] = {}
 for _g in _GREETINGS:
     _GREETINGS_BY_START[_g[:2]] = (*_GREETINGS_BY_START.get(_g[:2], ()), _g)
@@ -1080,7 +1081,8 @@ def _redact_names(text: str, my_name: bool) -> str:
     spans: list[tuple[int, int, str]] = []
     # A greeting opens the message: "Hi Anna,", "Dear Mr Smith,", "Bonjour Marie,".
     first = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
-    starts = _GREETINGS_BY_START.get(text[first:first + 2].lower())
+    starts = _GREETINGS_BY_START.get(text[first:first + 2].lower()) if text[first:first + 1] in _GREETING_FIRST \
+        else None
     if starts is not None and text[first:first + 22].lower().startswith(starts):
         head = text[first:first + 22].lower()
         greeting = next(g for g in starts if head.startswith(g))
