@@ -151,7 +151,7 @@ def to_tags(value: Any) -> list[str]:
         parts = []
         for item in value:
             if isinstance(item, dict):
-                item = item.get("name") or item.get("label") or item.get("value")
+                item = item.get("name") or item.get("label") or item.get("value") or item.get("tag")
             if item is None:
                 continue
             if isinstance(item, str) and ("," in item or ";" in item):
@@ -640,6 +640,7 @@ GENERIC = _profile(
         "external_id": ("id", "ticket", "ticket id", "ticket number", "ticket no", "reference",
                         "ref", "reference number", "case", "case id", "case number",
                         "complaint id", "complaint number", "number", "no", "tweet id", "review id",
+                        "issue id", "issue key",
                         "message id", "conversation id"),
         "received_at": ("received at", "received", "date received", "received date",
                         "created at", "created", "created date", "creation date", "date",
@@ -661,7 +662,7 @@ GENERIC = _profile(
         "page_url": ("page url", "url", "page", "link", "page link", "web page"),
         "defect_type": ("defect type", "defect category", "type of defect", "defect"),
         "customer_id": ("customer id", "user id", "author id", "requester id", "client id", "account id",
-                        "customer number", "contact id", "member id"),
+                        "customer number", "contact id", "member id", "user", "user_id", "author_id"),
         "requester_phone": ("phone", "phone number", "telephone", "mobile", "customer phone"),
         "rating": ("rating", "score", "stars", "star rating"),
     },
@@ -916,7 +917,9 @@ class RowMapper:
         index = _column_index(self.columns)
         self.not_kept = {index[c]: why for c, why in profile.not_kept.items() if c in index}
         self.tag_columns = [index[c] for c in dict.fromkeys(profile.tag_columns) if c in index]
-        self._mapped_columns = frozenset(field_columns.values()) | frozenset(self.not_kept)
+        # A rating has no column of its own: it stays visible in the extra data.
+        self._mapped_columns = (frozenset(c for f, c in field_columns.items() if f != "rating")
+                                | frozenset(self.not_kept))
         self.skip_rules: list[tuple[str, frozenset[str], str]] = []
         for rule in profile.skip:
             col = next((index[c] for c in rule.columns if c in index), None)
@@ -1003,11 +1006,14 @@ class RowMapper:
                                               ("requester_name", "name"), ("requester_phone", "phone"))
                  if f in self.field_columns]
         parts = [f"{label} '{self.field_columns[f]}'" for f, label in order]
-        if self.profile.one_customer_per_ticket:
-            parts.append("else each ticket is its own customer (the source publishes no customer identity)")
+        if not parts and self.profile.one_customer_per_ticket:
+            return "each ticket is its own customer: the source publishes no customer identity"
         if not parts:
             return "unknown: no column identifies the customer, so customers are not counted"
-        return "salted hash of " + ", else ".join(parts)
+        rule = "salted hash of " + ", else ".join(parts)
+        if self.profile.one_customer_per_ticket:
+            rule += ", else each ticket is its own customer"
+        return rule
 
     def __repr__(self) -> str:
         return f"RowMapper({self.profile.name!r}, {self.field_columns!r})"
@@ -1077,8 +1083,9 @@ def _judge_by_content(field_columns: dict[str, str], chosen: Mapping[str, str],
     if body is None and free_text:
         field_columns["body"] = free_text[0]
         how["body"] = "by content: the longest free-text column"
-    elif body_stats is not None and body_stats.is_label() and free_text \
-            and stats[free_text[0]].mean_chars > body_stats.mean_chars:
+    elif body_stats is not None and free_text and (
+            body_stats.is_label() or not body_stats.is_free_text()) \
+            and stats[free_text[0]].mean_chars >= 3 * max(body_stats.mean_chars, 1):
         longer = free_text[0]
         what = (f"'{body}' holds {body_stats.distinct} distinct values in {body_stats.filled} rows, "
                 f"about {body_stats.mean_words:.0f} words each, while '{longer}' holds free text "
