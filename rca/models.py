@@ -137,8 +137,9 @@ class Complaint(Base):
         # Covers the period queries of reports and listings (counts, customers,
         # unassigned per week) without touching the table itself.
         Index("ix_complaints_received_cause_customer", "received_at", "cause_id", "customer_key"),
-        # A row imported again under another id mapping or source is found by its content.
-        Index("ix_complaints_content_hash", "content_hash"),
+        # A row imported again under another id mapping or source is found by
+        # its date and content; led by the date, exports in date order append to it.
+        Index("ix_complaints_received_content", "received_at", "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,7 +28,7 @@ from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, insert, select, text, update
+from sqlalchemy import String, any_, bindparam, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -268,6 +268,7 @@ COLUMNS = ("source", "external_id", "received_at", "channel", "subject", "body",
 _EXTERNAL_ID = COLUMNS.index("external_id")
 _FIELDS_HASH = COLUMNS.index("fields_hash")
 _CONTENT_HASH = COLUMNS.index("content_hash")
+_RECEIVED = COLUMNS.index("received_at")
 _SOURCE_UPDATED = COLUMNS.index("source_updated_at")
 
 
@@ -663,33 +664,57 @@ def _match_by_content(session: Session, build: _RowBuilder, rows: list[tuple], c
     before with the same text, customer and date (content hash): under this source
     (another id mapping) they update it; under another source they are not stored
     again, and the reason names the source that holds them."""
-    table = Complaint.__table__
-    hashes = list({values[_CONTENT_HASH] for values in rows})
-    stored: dict[str, tuple] = {}
-    for at in range(0, len(hashes), 5_000):
-        for row in session.connection().execute(
-                select(table.c.content_hash, table.c.id, table.c.source, table.c.external_id, table.c.fields_hash)
-                .where(table.c.content_hash.in_(hashes[at:at + 5_000]), table.c.batch_id != build.batch_id)
-                .order_by(table.c.id)):
-            # Prefer a complaint of this source, else the first one stored.
-            if row.content_hash not in stored or (row.source == build.source
-                                                  and stored[row.content_hash][2] != build.source):
-                stored[row.content_hash] = tuple(row)
+    stored: dict[tuple, tuple] = {}
+    for row in _complaints_with_content(session, list({(v[_RECEIVED], v[_CONTENT_HASH]) for v in rows}),
+                                        build.batch_id):
+        key = (row[0], row[1])
+        # Prefer a complaint of this source, else the first one stored.
+        if key not in stored or (row[3] == build.source and stored[key][3] != build.source):
+            stored[key] = row
     new_rows = []
     for values in rows:
-        hit = stored.get(values[_CONTENT_HASH])
+        hit = stored.get((values[_RECEIVED], values[_CONTENT_HASH]))
         if hit is None:
             new_rows.append(values)
-        elif hit[2] == build.source:
-            adopt_id = hit[3].startswith("sha:") and not values[_EXTERNAL_ID].startswith("sha:")
-            if hit[4] == values[_FIELDS_HASH] and not adopt_id:
+            continue
+        _, _, complaint_id, source, external_id, fields_hash = hit
+        if source == build.source:
+            adopt_id = external_id.startswith("sha:") and not values[_EXTERNAL_ID].startswith("sha:")
+            if fields_hash == values[_FIELDS_HASH] and not adopt_id:
                 summary.duplicate += 1
             else:
-                changed.append((hit[1], values, adopt_id))
+                changed.append((complaint_id, values, adopt_id))
         else:
-            skipped[f"already stored under source '{hit[2]}' (same text, customer and date); "
-                    f"import with --source {hit[2]} to update them"] += 1
+            skipped[f"already stored under source '{source}' (same text, customer and date); "
+                    f"import with --source {source} to update them"] += 1
     return new_rows
+
+
+def _complaints_with_content(session: Session, keys: list[tuple], batch_id: int) -> list[tuple]:
+    """(received_at, content_hash, id, source, external_id, fields_hash) of complaints of
+    other batches with one of these (received_at, content_hash) pairs, oldest first.
+    ``keys`` hold received_at as the builder made it (SQLite: storage text)."""
+    connection = session.connection()
+    found: list[tuple] = []
+    for at in range(0, len(keys), 5_000):
+        part = keys[at:at + 5_000]
+        if connection.dialect.name == "sqlite":
+            sql = ("SELECT received_at, content_hash, id, source, external_id, fields_hash FROM complaints "
+                   f"WHERE (received_at, content_hash) IN (VALUES {','.join(['(?, ?)'] * len(part))}) "
+                   "AND batch_id != ? ORDER BY id")
+            try:
+                found += connection.connection.driver_connection.execute(
+                    sql, (*chain.from_iterable(part), batch_id)).fetchall()
+            except sqlite3.Error as exc:
+                raise OperationalError(sql, None, exc) from exc
+        else:
+            table = Complaint.__table__
+            found += [tuple(row) for row in connection.execute(
+                select(table.c.received_at, table.c.content_hash, table.c.id, table.c.source, table.c.external_id,
+                       table.c.fields_hash)
+                .where(tuple_(table.c.received_at, table.c.content_hash).in_(part), table.c.batch_id != batch_id)
+                .order_by(table.c.id))]
+    return found
 
 
 # What a newer export may change, and how: a value it does not have (a
