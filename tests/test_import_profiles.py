@@ -365,3 +365,28 @@ def test_real_app_reviews(database, name, unique, low):
         count = session.scalar(select(func.count()).select_from(Complaint))
     assert count == unique
     assert 0 < customers(database) < unique  # named reviewers; Google's placeholder name is nobody
+
+
+def test_app_store_exports(database, tmp_path):
+    scraper = write_csv(tmp_path / "app_store.csv",
+                        ["date", "review", "rating", "isEdited", "title", "userName", "developerResponse"], [
+                            ["2026-11-02 10:00:00", "Crashes every time I open the statements tab.", 1, False,
+                             "Crashes", "Reviewer A", ""],
+                            ["2026-11-03 11:00:00", "Love it, works great.", 5, False, "Great", "Reviewer B", ""]])
+    summary = import_file(database, scraper)
+    assert summary.profile == "reviews" and fields(summary)["body"] == "review"
+    assert (summary.new, summary.skipped) == (1, {"ratings above 3": 1})
+    feed = {"feed": {"author": {"name": {"label": "iTunes Store"}}, "entry": [
+        {"author": {"name": {"label": "Reviewer C"}, "uri": {"label": "https://itunes.example/reviewer-c"}},
+         "updated": {"label": "2026-11-04T09:30:00-07:00"}, "im:rating": {"label": "2"},
+         "im:version": {"label": "4.1"}, "id": {"label": "10500"}, "title": {"label": "Login loop"},
+         "content": {"label": "After the update the app keeps asking me to log in again.",
+                     "attributes": {"type": "text"}}}]}}
+    rss = tmp_path / "app_store_rss.json"
+    rss.write_text(json.dumps(feed))
+    summary = import_file(database, rss)
+    assert summary.profile == "reviews" and summary.new == 1
+    review = stored(database, external_id="10500")[0]
+    assert review.body == "After the update the app keeps asking me to log in again."
+    assert review.subject == "Login loop" and review.received_at.isoformat() == "2026-11-04T16:30:00+00:00"
+    assert "author.uri.label" not in review.extra and review.extra["im:rating.label"] == "2"

@@ -535,7 +535,7 @@ TWCS = _profile(
 REVIEWS = _profile(
     "reviews",
     {
-        "external_id": ("reviewId", "review id", "id", "review_id"),
+        "external_id": ("reviewId", "review id", "id", "review_id", "id.label"),
         "received_at": ("at", "date", "updated", "review date", "Date", "im:updated", "updated.label"),
         "subject": ("title", "Title", "title.label"),
         "body": ("content", "review", "text", "Review", "body", "content.label"),
@@ -735,8 +735,10 @@ _STATUS_WORDS = frozenset("""
     archived draft submitted received acknowledged investigating answered unanswered responded awaiting
     snoozed published todo backlog review blocked wontfix triage triaged accepted declined expired
     processing untriaged verified explanation relief response responses monetary non-monetary untimely
-    working working-on-it on-hold in-progress needs-info""".split())
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+    working working-on-it on-hold in-progress needs-info
+    offen geschlossen gelöst neu wartend bearbeitung erledigt ouvert fermé résolu nouveau attente
+    abierto cerrado resuelto nuevo pendiente aperto chiuso risolto nuovo""".split())
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _looks_like_statuses(stats: ColumnStats) -> bool:
