@@ -113,14 +113,15 @@ def _report(summary: ImportSummary) -> None:
 @click.option("--received-on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Date every row of a file that has no date column (rows without a date, if it has one); "
                    "recorded on the batch.")
-@click.option("--max-rating", type=click.FloatRange(0, 10), default=DEFAULT_MAX_RATING, show_default=True,
-              help="Review files: rows rated above this are praise and skipped; 5 keeps all.")
+@click.option("--max-rating", type=click.FloatRange(0, 10), metavar="N",
+              help=f"Skip rows rated above N (praise, not complaints). Default for review files: "
+                   f"{DEFAULT_MAX_RATING:g}; 5 keeps all.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="json: each file's summary and mapping as data.")
 @pass_app
 def import_command(app: AppContext, files: tuple[Path, ...], source: str | None, profile: str,
                    mappings: tuple[str, ...], dayfirst: bool | None, dry_run: bool, force: bool,
-                   received_on, max_rating: float, output_format: str) -> None:
+                   received_on, max_rating: float | None, output_format: str) -> None:
     """Import complaint exports (CSV/TSV, Excel .xlsx, JSON, JSON Lines; .gz too).
 
     Each file is imported in one transaction: all of it or, if the file is

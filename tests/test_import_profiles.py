@@ -390,3 +390,14 @@ def test_app_store_exports(database, tmp_path):
     assert review.body == "After the update the app keeps asking me to log in again."
     assert review.subject == "Login loop" and review.received_at.isoformat() == "2026-11-04T16:30:00+00:00"
     assert "author.uri.label" not in review.extra and review.extra["im:rating.label"] == "2"
+
+
+def test_a_survey_score_is_not_a_review_rating(database, tmp_path):
+    path = write_csv(tmp_path / "survey.csv", ["date", "comment", "score"], [
+        ["2026-11-02", "Delivery took three weeks and nobody answered my emails.", 9],
+        ["2026-11-02", "The size chart says M but the label says L.", 2]])
+    summary = import_file(database, path, ImportOptions(source="survey"))
+    assert summary.new == 2 and not summary.skipped and summary.mapping["max_rating"] is None
+    assert {c.extra["score"] for c in stored(database)} == {"9", "2"}
+    asked = import_file(database, path, ImportOptions(source="survey2", max_rating=5, dry_run=True))
+    assert asked.skipped["ratings above 5"] == 1  # asked for: the 9 is skipped

@@ -39,7 +39,7 @@ from ..errors import InputFileError, ProfileError, UsageError
 from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
-from .profiles import (DEFAULT_MAX_RATING, PROFILES, MappedRow, RowMapper, RowSkipped, build_mapper,
+from .profiles import (PROFILES, MappedRow, RowMapper, RowSkipped, build_mapper,
                        choose_profile, column_stats)
 from .readers import Block, BlockLayout, RawTable, parse_block, read_table
 
@@ -61,7 +61,7 @@ class ImportOptions:
     force: bool = False
     workers: int | None = None  # processes that transform rows; None: 2+ for big files, else 1
     received_on: date | None = None  # dates the rows of a file without a date column
-    max_rating: float | None = DEFAULT_MAX_RATING  # review files: higher ratings are skipped
+    max_rating: float | None = None  # higher ratings are skipped; None: the profile's (3 for reviews)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from ..errors import ProfileError
 
 __all__ = ["FIELDS", "REQUIRED_TEXT", "REQUIRED_DATE", "DEFAULT_MAX_RATING", "Profile", "PROFILES",
            "MappedRow", "RowMapper", "RowSkipped", "SkipRule", "detect_profile", "build_mapper",
-           "normalize_column", "html_to_text", "to_tags", "column_stats"]
+           "normalize_column", "html_to_text", "to_tags", "column_stats", "choose_profile", "ColumnStats"]
 
 FIELDS: tuple[str, ...] = (
     "external_id", "received_at", "subject", "body", "requester_email", "requester_name",
@@ -283,6 +283,7 @@ class Profile:
     ``defaults``: a field's value when no column gives one (the channel of a
     single-channel source). ``one_customer_per_ticket``: the source publishes
     no customer identity and each ticket is a different customer.
+    ``max_rating``: review sources skip ratings above it by default.
     """
 
     name: str
@@ -298,6 +299,9 @@ class Profile:
     not_kept: Mapping[str, str] = field(default_factory=dict)
     defaults: Mapping[str, str] = field(default_factory=dict)
     one_customer_per_ticket: bool = False
+    # Rows rated above this are skipped unless --max-rating says otherwise; None:
+    # ratings are kept whatever they are (a survey's 0-10 score is not a review).
+    max_rating: float | None = None
 
     def candidates(self, field_name: str) -> tuple[str, ...]:
         return self.fields.get(field_name, ())
@@ -551,6 +555,7 @@ REVIEWS = _profile(
               "userUrl": "the reviewer's profile URL (personal data, not needed)",
               "author.uri.label": "the reviewer's profile URL (personal data, not needed)"},
     defaults={"channel": "app review"},
+    max_rating=DEFAULT_MAX_RATING,
     description="app-store reviews: google-play-scraper CSV/JSON, App Store scrapers and RSS JSON",
 )
 
@@ -909,7 +914,7 @@ class RowMapper:
 
     def __init__(self, profile: Profile, field_columns: dict[str, str], *, columns: Iterable[str] = (),
                  how: Mapping[str, str] | None = None, warnings: Iterable[str] = (),
-                 max_rating: float | None = DEFAULT_MAX_RATING, profile_reason: str = ""):
+                 max_rating: float | None = None, profile_reason: str = ""):
         self.profile = profile
         self.profile_reason = profile_reason
         self.field_columns = dict(field_columns)  # our field -> file column (for the summary)
@@ -927,6 +932,8 @@ class RowMapper:
             col = next((index[c] for c in rule.columns if c in index), None)
             if col is not None:
                 self.skip_rules.append((col, rule.values, rule.reason))
+        if max_rating is None:
+            max_rating = profile.max_rating
         self.max_rating = max_rating if "rating" in field_columns else None
         self.defaults = [(FIELDS.index(f), v) for f, v in profile.defaults.items() if f not in field_columns]
         html = profile.html_columns
@@ -1030,7 +1037,7 @@ def _html_text(value: Any) -> str | None:
 
 def build_mapper(profile: Profile, columns: list[str], overrides: Mapping[str, str],
                  stats: Mapping[str, ColumnStats] | None = None, *, need_date: bool = True,
-                 max_rating: float | None = DEFAULT_MAX_RATING, profile_reason: str = "") -> RowMapper:
+                 max_rating: float | None = None, profile_reason: str = "") -> RowMapper:
     """Resolve each field to a column of this file; ``overrides`` (field -> column) win.
 
     With ``stats`` (:func:`column_stats` of a sample), columns are also judged
