@@ -47,35 +47,35 @@ def _shown(text: object) -> str:
 
 def _mapping_lines(mapping: dict) -> list[str]:
     """The mapping an import used, a line each: what a person checks before trusting the figures."""
-    lines = [f"  profile      {mapping['profile']}: {mapping['profile_reason']}"]
+    lines = [f"  profile         {mapping['profile']}: {mapping['profile_reason']}"]
     dates = mapping.get("dates") or {}
     for item in mapping["fields"]:
         column = f"'{item['column']}'" if item["column"] else "-"
         how = "" if item["how"] == "by name" else f"  ({item['how']})"
         if item["field"] == "received_at" and dates.get("format"):
             how += f"  ({dates['format']})"
-        lines.append(f"  {item['field']:<15} <- {column}{how}")
+        lines.append(f"  {item['field']:<16}<- {column}{how}")
     if dates.get("received_on"):
         lines.append(f"  received_at     <- {dates['received_on']}")
     if mapping.get("tags_from"):
         lines.append(f"  tags            <- also {', '.join(repr(c) for c in mapping['tags_from'])} (kept as extra too)")
-    lines.append(f"  customer     {mapping['customer']}")
+    lines.append(f"  customer        {mapping['customer']}")
     if dates.get("order"):
         guess = "guessed" if dates.get("guessed") else "decided from the dates"
-        lines.append(f"  dates        read {dates['order']}, {guess}" + (f": {dates['note']}" if dates.get("note") else ""))
+        lines.append(f"  dates           read {dates['order']}, {guess}" + (f": {dates['note']}" if dates.get("note") else ""))
     elif dates.get("note"):
-        lines.append(f"  dates        {dates['note']}")
+        lines.append(f"  dates           {dates['note']}")
     extra = mapping.get("extra_columns") or []
     if extra:
         lines.append(f"  kept as extra ({len(extra)}): " + ", ".join(f"'{c}'" if c.strip() else "(unnamed)" for c in extra))
     for item in mapping.get("not_kept") or []:
-        lines.append(f"  not kept     '{item['column']}': {item['why']}")
+        lines.append(f"  not kept        '{item['column']}': {item['why']}")
     if mapping.get("max_rating") is not None:
-        lines.append(f"  ratings      above {mapping['max_rating']:g} skipped as praise (--max-rating 5 keeps all)")
+        lines.append(f"  ratings         above {mapping['max_rating']:g} skipped as praise (--max-rating 5 keeps all)")
     for reason, rows in (mapping.get("skipped") or {}).items():
-        lines.append(f"  skipped      {rows:,} {reason}")
+        lines.append(f"  skipped         {rows:,} {reason}")
     for warning in mapping.get("warnings") or []:
-        lines.append(f"  warning      {warning}")
+        lines.append(f"  warning         {warning}")
     return [_shown(line) for line in lines]
 
 

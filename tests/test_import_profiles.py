@@ -146,8 +146,8 @@ def test_cli_prints_the_mapping_and_dry_run_json_gives_it_as_data(sqlite_url):
     out = result.output
     assert "reviews profile" in out and "typical columns" in out
     assert "body            <- 'content'" in out and "rating          <- 'score'" in out
-    assert "skipped      2 ratings above 3" in out and "--max-rating 5 keeps all" in out
-    assert "kept as extra (6): 'score', 'thumbsUpCount'" in out and "not kept     'userImage'" in out
+    assert "skipped         2 ratings above 3" in out and "--max-rating 5 keeps all" in out
+    assert "kept as extra (6): 'score', 'thumbsUpCount'" in out and "not kept        'userImage'" in out
     dry = runner.invoke(cli, ["--db", sqlite_url, "import", str(FIXTURES / "twcs_support_tweets.csv"),
                               "--dry-run", "--format", "json"])
     data = json.loads(dry.stdout)[0]
@@ -161,7 +161,7 @@ def test_guessed_date_order_is_printed(sqlite_url, tmp_path):
     path = write_csv(tmp_path / "d.csv", ["id", "date", "body"], [[1, "03/04/2026", "Lid cracked"],
                                                                   [2, "05/06/2026", "Kettle leaks"]])
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "import", str(path)])
-    assert "dates        read month first (MM/DD), guessed" in result.output
+    assert "dates           read month first (MM/DD), guessed" in result.output
     assert "--dayfirst" in result.output
 
 
