@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from rca.errors import InputFileError, ProfileError, UsageError
 from rca.ingest.pipeline import ImportOptions, ImportSummary, import_file
-from rca.ingest.profiles import FIELDS, PROFILES
+from rca.ingest.profiles import DEFAULT_MAX_RATING, FIELDS, PROFILES
 from rca.export import write_csv
 from rca.rejects import iter_rejects
 
@@ -39,20 +40,60 @@ def _progress_printer(name: str):
     return show
 
 
+def _shown(text: object) -> str:
+    """Column names and values come from the file: never let them reach the terminal as control codes."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
+def _mapping_lines(mapping: dict) -> list[str]:
+    """The mapping an import used, a line each: what a person checks before trusting the figures."""
+    lines = [f"  profile         {mapping['profile']}: {mapping['profile_reason']}"]
+    dates = mapping.get("dates") or {}
+    for item in mapping["fields"]:
+        column = f"'{item['column']}'" if item["column"] else "-"
+        how = "" if item["how"] == "by name" else f"  ({item['how']})"
+        if item["field"] == "received_at" and dates.get("format"):
+            how += f"  ({dates['format']})"
+        lines.append(f"  {item['field']:<16}<- {column}{how}")
+    if dates.get("received_on"):
+        lines.append(f"  received_at     <- {dates['received_on']}")
+    if mapping.get("tags_from"):
+        lines.append(f"  tags            <- also {', '.join(repr(c) for c in mapping['tags_from'])} (kept as extra too)")
+    lines.append(f"  customer        {mapping['customer']}")
+    if dates.get("order"):
+        guess = "guessed" if dates.get("guessed") else "decided from the dates"
+        lines.append(f"  dates           read {dates['order']}, {guess}" + (f": {dates['note']}" if dates.get("note") else ""))
+    elif dates.get("note"):
+        lines.append(f"  dates           {dates['note']}")
+    extra = mapping.get("extra_columns") or []
+    if extra:
+        lines.append(f"  kept as extra ({len(extra)}): " + ", ".join(f"'{c}'" if c.strip() else "(unnamed)" for c in extra))
+    for item in mapping.get("not_kept") or []:
+        lines.append(f"  not kept        '{item['column']}': {item['why']}")
+    if mapping.get("max_rating") is not None:
+        lines.append(f"  ratings         above {mapping['max_rating']:g} skipped as praise (--max-rating 5 keeps all)")
+    for reason, rows in (mapping.get("skipped") or {}).items():
+        lines.append(f"  skipped         {rows:,} {reason}")
+    for warning in mapping.get("warnings") or []:
+        lines.append(f"  warning         {warning}")
+    return [_shown(line) for line in lines]
+
+
 def _report(summary: ImportSummary) -> None:
-    name = Path(summary.path).name
+    name = _shown(Path(summary.path).name)
     if summary.already_imported is not None:
         batch = summary.already_imported
         click.echo(f"{name}: already imported as batch {batch.id} on {batch.finished_at:%Y-%m-%d %H:%M} UTC "
                    f"({batch.rows_new:,} new then) — 0 new. Use --force to read it again.")
         return
     encoding = f" {summary.encoding}" if summary.encoding else ""
-    click.echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{summary.source}\""
+    click.echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{_shown(summary.source)}\""
                + (f", batch {summary.batch_id}" if not summary.dry_run else ", DRY RUN: nothing saved"))
+    for line in _mapping_lines(summary.mapping):
+        click.echo(line)
     click.echo(f"  read {summary.rows_read:,}  new {summary.new:,}  updated {summary.updated:,}  "
-               f"duplicate {summary.duplicate:,}  rejected {summary.rejected:,}  ({summary.seconds:.1f} s)")
-    if summary.date_order:
-        click.echo(f"  dates read {summary.date_order}")
+               f"duplicate {summary.duplicate:,}  skipped {summary.rows_skipped:,}  rejected {summary.rejected:,}  "
+               f"({summary.seconds:.1f} s)")
     if summary.rejected and not summary.dry_run:
         click.echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
 
@@ -69,15 +110,27 @@ def _report(summary: ImportSummary) -> None:
               help="Day/month order of dates like 03/04/2026 when the file cannot tell (decided once per file).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, save nothing.")
 @click.option("--force", is_flag=True, help="Read a file again even if this exact file was imported before.")
+@click.option("--received-on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Date every row of a file that has no date column (rows without a date, if it has one); "
+                   "recorded on the batch.")
+@click.option("--max-rating", type=click.FloatRange(0, 10), metavar="N",
+              help=f"Skip rows rated above N (praise, not complaints). Default for review files: "
+                   f"{DEFAULT_MAX_RATING:g}; 5 keeps all.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: each file's summary and mapping as data.")
 @pass_app
 def import_command(app: AppContext, files: tuple[Path, ...], source: str | None, profile: str,
-                   mappings: tuple[str, ...], dayfirst: bool | None, dry_run: bool, force: bool) -> None:
+                   mappings: tuple[str, ...], dayfirst: bool | None, dry_run: bool, force: bool,
+                   received_on, max_rating: float | None, output_format: str) -> None:
     """Import complaint exports (CSV/TSV, Excel .xlsx, JSON, JSON Lines; .gz too).
 
     Each file is imported in one transaction: all of it or, if the file is
-    broken, none of it. Rows that cannot be used (no text, bad date) are kept
+    broken, none of it. Every import prints the mapping it used: the profile
+    and why, each field and its column, the columns kept as extra data, rows
+    skipped and why (company replies, deleted tickets, high ratings), and how
+    dates were read. Rows that cannot be used (no text, bad date) are kept
     as rejects with their reason. Re-importing a file adds nothing; a newer
-    export of the same tickets updates what changed (status, tags).
+    export of the same tickets updates what changed and never blanks a field.
     Personal data (emails, phones, cards, IBANs, national ids, dates of birth,
     passports, IPs, addresses, postcodes, names in greetings and sign-offs) is
     redacted in the text, the extra columns and the rejects before storing.
@@ -87,11 +140,15 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
       rca import zendesk_export.csv
       rca import jira.csv tickets.json.gz --dry-run
       rca import sheet.xlsx --source shop-survey --map "Comment=body" --map "Date=received_at"
+      rca import cases.json --received-on 2026-11-30
+      rca import reviews.csv --dry-run --format json
     """
     options = ImportOptions(source=source, profile=profile, mapping=parse_mappings(mappings),
-                            dayfirst=dayfirst, dry_run=dry_run, force=force)
+                            dayfirst=dayfirst, dry_run=dry_run, force=force, max_rating=max_rating,
+                            received_on=received_on.date() if received_on else None)
     database = app.database()
     failed = 0
+    summaries = []
     for path in files:
         try:
             summary = import_file(database, path, options, progress=_progress_printer(path.name))
@@ -105,7 +162,12 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
             continue
         if sys.stderr.isatty():
             click.echo("", err=True)
-        _report(summary)
+        if output_format == "json":
+            summaries.append(summary.as_dict())
+        else:
+            _report(summary)
+    if output_format == "json":
+        click.echo(json.dumps(summaries, indent=2, ensure_ascii=False))
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -98,6 +98,11 @@ class ImportBatch(Base):
     rows_updated: Mapped[int] = mapped_column(Integer, default=0)
     rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The date --received-on gave every row of a file without a date column.
+    received_on: Mapped[datetime | None]
+    # What the import did: profile and why, field <- column, skipped rows, dates, warnings.
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class RootCause(Base):
@@ -132,6 +137,9 @@ class Complaint(Base):
         # Covers the period queries of reports and listings (counts, customers,
         # unassigned per week) without touching the table itself.
         Index("ix_complaints_received_cause_customer", "received_at", "cause_id", "customer_key"),
+        # A row imported again under another id mapping or source is found by
+        # its date and content; led by the date, exports in date order append to it.
+        Index("ix_complaints_received_content", "received_at", "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -156,6 +164,7 @@ class Complaint(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
     imported_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]
+    source_updated_at: Mapped[datetime | None]  # when the help desk last changed it ("Updated at")
     cause_id: Mapped[int | None] = mapped_column(ForeignKey("root_causes.id"))
     assigned_by: Mapped[str | None] = mapped_column(String(16))  # model | manual | rule
     similarity: Mapped[float | None] = mapped_column(Float)

@@ -70,8 +70,9 @@ def test_zendesk_csv_row():
     assert (row.requester_email, row.requester_name) == ("ann@example.com", "Ann Lee")
     assert (row.channel, row.status, row.product) == ("web form", "open", "Charger 20W")
     assert row.tags == ["charger", "hardware"]  # space-separated, duplicates dropped
+    assert row.customer_id == "77"  # identifies the customer when there is no email
     # Unmapped columns are kept, empty ones are not stored.
-    assert row.extra == {"Requester id": "77", "Priority": "High"}
+    assert row.extra == {"Priority": "High"}
 
 
 def test_zendesk_json_through_the_reader(tmp_path):

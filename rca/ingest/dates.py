@@ -45,7 +45,7 @@ _WEEKDAY = r"(?:[A-Za-z]{3,9}\.?,?\s+)?"
 class _Shape:
     name: str  # shown in the summary
     regex: re.Pattern[str]
-    kind: str  # 'iso' | 'ymd' | 'numeric' | 'd_mon_y' | 'mon_d_y'
+    kind: str  # 'iso' | 'ymd' | 'numeric' | 'd_mon_y' | 'mon_d_y' | 'ctime'
 
 
 _SHAPES: tuple[_Shape, ...] = (
@@ -56,6 +56,10 @@ _SHAPES: tuple[_Shape, ...] = (
                                    + _TIME), "d_mon_y"),
     _Shape("Mon DD, YYYY", re.compile(_WEEKDAY + r"([A-Za-z]{3,9})\.?[- ](\d{1,2})(?:st|nd|rd|th)?,?"
                                       r"[- ](\d{4})" + _TIME), "mon_d_y"),
+    # Twitter's API and C's ctime(): "Tue Oct 31 23:36:20 +0000 2017", the year last.
+    _Shape("Www Mon DD HH:MM:SS +ZZZZ YYYY",
+           re.compile(r"[A-Za-z]{3},? ([A-Za-z]{3}) +(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})"
+                      r"(?: (Z|UTC|GMT|[+-]\d{2}:?\d{2}))? (\d{4})\s*$"), "ctime"),
 )
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?$")
 
@@ -119,6 +123,9 @@ def _from_groups(kind: str, g: tuple[Any, ...], dayfirst: bool) -> datetime:
         return _build(_year(g[2]), _month(g[1]), int(g[0]), g, 3)
     if kind == "mon_d_y":
         return _build(int(g[2]), _month(g[0]), int(g[1]), g, 3)
+    if kind == "ctime":
+        mon, d, hh, mm, ss, zone, y = g
+        return _build(int(y), _month(mon), int(d), (hh, mm, ss, None, None, zone), 0)
     raise AssertionError(kind)
 
 

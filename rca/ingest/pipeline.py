@@ -18,16 +18,17 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from hashlib import sha256
 from itertools import chain, islice
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, insert, select, text, update
+from sqlalchemy import String, any_, bindparam, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -38,7 +39,8 @@ from ..errors import InputFileError, ProfileError, UsageError
 from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact, redact_fields
 from .dates import DateParser
-from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
+from .profiles import (PROFILES, MappedRow, RowMapper, RowSkipped, build_mapper,
+                       choose_profile, column_stats)
 from .readers import Block, BlockLayout, RawTable, parse_block, read_table
 
 CHUNK_ROWS = 2_000
@@ -58,6 +60,8 @@ class ImportOptions:
     dry_run: bool = False
     force: bool = False
     workers: int | None = None  # processes that transform rows; None: 2+ for big files, else 1
+    received_on: date | None = None  # dates the rows of a file without a date column
+    max_rating: float | None = None  # higher ratings are skipped; None: the profile's (3 for reviews)
 
 
 @dataclass
@@ -78,6 +82,27 @@ class ImportSummary:
     already_imported: ImportBatch | None = None
     field_columns: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows (not complaints, or stored elsewhere)
+    # What the import did, as data (RowMapper.describe() plus dates and skipped rows).
+    mapping: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.mapping.get("warnings", ()))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data (``--format json``)."""
+        earlier = self.already_imported
+        return {"file": self.path, "source": self.source, "profile": self.profile, "format": self.file_format,
+                "encoding": self.encoding, "batch": self.batch_id, "dry_run": self.dry_run,
+                "already_imported_as_batch": earlier.id if earlier is not None else None,
+                "rows": {"read": self.rows_read, "new": self.new, "updated": self.updated,
+                         "duplicate": self.duplicate, "rejected": self.rejected, "skipped": self.rows_skipped},
+                "mapping": self.mapping, "seconds": round(self.seconds, 3)}
 
 
 ProgressCallback = Callable[[int], None]
@@ -109,11 +134,45 @@ class _RowRejected(Exception):
     pass
 
 
+# Names review sites and help desks show for a customer they do not name:
+# not an identity, or every anonymous reviewer would count as one customer.
+_PLACEHOLDER_NAMES = frozenset({"a google user", "anonymous", "anon", "unknown", "guest", "n/a", "na", "none",
+                                "null", "customer", "user", "-", "deleted user"})
+
+
+def customer_identity(row: MappedRow, external_id: str | None = None,
+                      one_per_ticket: bool = False) -> tuple[str | None, str | None]:
+    """(what identifies the customer, the contact for follow-up): the email, else
+    an author or user id, else a name, else a phone; the contact is the email or phone.
+
+    The email is used as it is (keys made before ids were read stay the same);
+    the others carry their kind, so an id never equals a name.
+    """
+    email = (row.requester_email.strip().lower() or None) if row.requester_email else None
+    phone = "".join(ch for ch in row.requester_phone if ch.isdigit() or ch == "+") \
+        if row.requester_phone else None
+    contact = email or phone or None
+    if email:
+        return email, contact
+    if row.customer_id is not None and str(row.customer_id).strip():
+        return f"id:{str(row.customer_id).strip()}", contact
+    name = row.requester_name.strip().lower() if row.requester_name else ""
+    if name and name not in _PLACEHOLDER_NAMES:
+        return f"name:{' '.join(name.split())}", contact
+    if phone:
+        return f"phone:{phone}", contact
+    if one_per_ticket and external_id:
+        return f"ticket:{external_id}", contact
+    return None, contact
+
+
 class _RowBuilder:
     """Turns one mapped row into the values of a complaints row (or rejects it)."""
 
     def __init__(self, source: str, parse_date: DateParser, salt: str, batch_id: int, now: datetime,
-                 sqlite_storage: bool = False):
+                 sqlite_storage: bool = False, *, received_on: datetime | None = None,
+                 parse_updated: DateParser | None = None, no_text_reason: str | None = None,
+                 one_customer_per_ticket: bool = False):
         self.source = source
         self.parse_date = parse_date
         self.salt = salt
@@ -123,27 +182,38 @@ class _RowBuilder:
         # that writes; see _insert_complaints.
         self.sqlite_storage = sqlite_storage
         self.imported_at = _sqlite_datetime(now) if sqlite_storage else now
+        self.received_on = received_on
+        self.parse_updated = parse_updated
+        self.no_text_reason = no_text_reason
+        self.one_customer_per_ticket = one_customer_per_ticket
 
     def __call__(self, row: MappedRow) -> tuple:
         subject = row.subject.strip() if row.subject else ""
         body = row.body.strip() if row.body else ""
         if not subject and not body:
+            if self.no_text_reason:
+                raise RowSkipped(self.no_text_reason)
             raise _RowRejected("no complaint text: subject and body are both empty")
         if len(subject) + len(body) > MAX_TEXT_CHARS:
             raise _RowRejected(f"complaint text longer than {MAX_TEXT_CHARS:,} characters")
         received_raw = row.received_raw
         if received_raw is None or (received_raw.__class__ is str and not received_raw.strip()):
-            raise _RowRejected("no received date")
-        try:
-            received_at = self.parse_date(received_raw)
-        except (ValueError, OverflowError) as exc:
-            raise _RowRejected(str(exc) or f"unparseable date {received_raw!r}") from None
+            if self.received_on is None:
+                raise _RowRejected("no received date")
+            received_at = self.received_on
+        else:
+            try:
+                received_at = self.parse_date(received_raw)
+            except (ValueError, OverflowError) as exc:
+                raise _RowRejected(str(exc) or f"unparseable date {received_raw!r}") from None
         subject = redact(subject) if subject else None
         body = redact(body) if body else None
-        email = (row.requester_email.strip().lower() or None) if row.requester_email else None
+        given_id = (str(row.external_id).strip() if row.external_id is not None else "") or None
+        who, contact = customer_identity(row, given_id, self.one_customer_per_ticket)
         received_iso = received_at.isoformat()
-        content_hash = _digest(subject, body, received_iso, email)
-        external_id = (str(row.external_id).strip() if row.external_id is not None else "") or f"sha:{content_hash[:40]}"
+        # A ticket-derived identity says nothing across id mappings: leave it out of the content.
+        content_hash = _digest(subject, body, received_iso, who if who and not who.startswith("ticket:") else None)
+        external_id = given_id or f"sha:{content_hash[:40]}"
         if len(external_id) > MAX_EXTERNAL_ID:
             raise _RowRejected(f"ticket id longer than {MAX_EXTERNAL_ID} characters")
         defect_type = (normalize_defect_type(row.defect_type) if row.defect_type else None) \
@@ -158,17 +228,25 @@ class _RowBuilder:
         if page_url and ("@" in page_url or "%40" in page_url):
             page_url = redact(page_url)  # /unsubscribe/anna@example.com
         fields_hash = _digest(subject, body, row.channel, row.page_url, row.product, defect_type,
-                              row.status, "\x1e".join(tags), repr(sorted(extra.items())) if extra else "[]")
+                              row.status, "\x1e".join(tags), repr(sorted(extra.items())) if extra else "[]", contact)
+        updated_at = None
+        if self.parse_updated is not None and row.updated_raw not in (None, ""):
+            try:
+                updated_at = self.parse_updated(row.updated_raw)
+            except (ValueError, OverflowError):
+                updated_at = None  # an odd "updated" stamp only loses the newer-wins check for this row
         # A tuple in COLUMNS order, not a dict: chunks travel between processes,
         # and pickling 2,000 dicts with 18 keys cost as much as redacting them.
         if self.sqlite_storage:
             received_at = _sqlite_datetime_from_iso(received_iso) or _sqlite_datetime(received_at)
+            if updated_at is not None:
+                updated_at = _sqlite_datetime(updated_at)
             tags = _json_strings(tags)
             # Most complaints have no extra columns: skip the encoder for those.
             extra = json.dumps(extra) if extra else "{}"
         return (self.source, external_id, received_at, row.channel, subject, body, page_url, row.product,
-                defect_type, row.status, tags, extra, _digest(self.salt, email)[:32] if email else None,
-                email, content_hash, fields_hash, self.batch_id, self.imported_at)
+                defect_type, row.status, tags, extra, _digest(self.salt, who)[:32] if who else None,
+                contact, content_hash, fields_hash, self.batch_id, self.imported_at, updated_at)
 
 
 def page_path(url: str | None) -> str | None:
@@ -187,18 +265,15 @@ def page_path(url: str | None) -> str | None:
     return url[:cut] or url
 
 
-# Columns a newer export of the same ticket may change; received_at, source and
-# the cause assignment never change on re-import.
-UPDATABLE = ("channel", "subject", "body", "page_url", "product", "defect_type", "ticket_status", "tags",
-             "extra", "customer_key", "contact", "content_hash", "fields_hash")
 # What _RowBuilder makes of a row: the complaints columns an import writes, in order.
 COLUMNS = ("source", "external_id", "received_at", "channel", "subject", "body", "page_url", "product",
            "defect_type", "ticket_status", "tags", "extra", "customer_key", "contact", "content_hash",
-           "fields_hash", "batch_id", "imported_at")
+           "fields_hash", "batch_id", "imported_at", "source_updated_at")
 _EXTERNAL_ID = COLUMNS.index("external_id")
 _FIELDS_HASH = COLUMNS.index("fields_hash")
-_UPDATABLE_AT = [COLUMNS.index(column) for column in UPDATABLE]
-_UPDATED = (*UPDATABLE, "updated_at")
+_CONTENT_HASH = COLUMNS.index("content_hash")
+_RECEIVED = COLUMNS.index("received_at")
+_SOURCE_UPDATED = COLUMNS.index("source_updated_at")
 
 
 def _json_safe(record: dict[str, Any]) -> dict[str, Any]:
@@ -240,23 +315,23 @@ def _refresh_statistics(session: Session, database: Database, rows_so_far: int, 
     return next_at * 4
 
 
-def _resolve_mapper(table: RawTable, options: ImportOptions) -> RowMapper:
+def _resolve_mapper(table: RawTable, options: ImportOptions, stats) -> RowMapper:
+    need_date = options.received_on is None
     if options.profile == "auto":
-        profile = detect_profile(table.columns) if not options.mapping else _detect_or_generic(table.columns)
+        try:
+            profile, reason = choose_profile(table.columns, stats, need_date=need_date)
+        except ProfileError:
+            if not options.mapping:
+                raise
+            # With an explicit --map the user has told us the essential columns, so a
+            # file no profile recognises is still importable through the generic one.
+            profile, reason = PROFILES["generic"], "no profile fits; the columns given with --map"
     else:
         if options.profile not in PROFILES:
             raise UsageError(f"unknown profile '{options.profile}': choose one of auto, {', '.join(PROFILES)}")
-        profile = PROFILES[options.profile]
-    return build_mapper(profile, table.columns, options.mapping)
-
-
-def _detect_or_generic(columns: list[str]):
-    # With an explicit --map the user has told us the essential columns, so a
-    # file no profile recognises is still importable through the generic one.
-    try:
-        return detect_profile(columns)
-    except ProfileError:
-        return PROFILES["generic"]
+        profile, reason = PROFILES[options.profile], "chosen with --profile"
+    return build_mapper(profile, table.columns, options.mapping, stats, need_date=need_date,
+                        max_rating=options.max_rating, profile_reason=reason)
 
 
 def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -275,12 +350,24 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         raise InputFileError(str(path), "no such file" if not path.exists() else "not a file")
     sha = file_sha256(path)
     table = read_table(path)
-    mapper = _resolve_mapper(table, options)
+    rows = iter(table.rows)
+    # Columns are judged by a sample of what they hold, and the day/month order
+    # is decided once per file from it, never row by row.
+    head = list(islice(rows, DATE_SAMPLE_ROWS))
+    mapper = _resolve_mapper(table, options, column_stats(table.columns, (record for _, record in head)))
     summary.profile = mapper.profile.name
     summary.file_format = table.format
     summary.encoding = table.encoding
     summary.field_columns = dict(mapper.field_columns)
     summary.source = options.source or mapper.profile.name
+    parse_date = DateParser.for_values(_date_samples(mapper, head), dayfirst=options.dayfirst)
+    parse_updated = None
+    if "updated_at" in mapper.field_columns:
+        parse_updated = DateParser.for_values(_date_samples(mapper, head, "updated_raw"), dayfirst=options.dayfirst)
+    summary.date_order = _describe_date_order(parse_date)
+    received_on = (datetime(options.received_on.year, options.received_on.month, options.received_on.day,
+                            tzinfo=timezone.utc) if options.received_on else None)
+    summary.mapping = {**mapper.describe(), "dates": _describe_dates(mapper, parse_date, options.received_on)}
 
     with database.write_session() as session:
         _lock_for_import(session, database)
@@ -295,36 +382,54 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
                 return summary
         now = datetime.now(timezone.utc)
         batch = ImportBatch(source=summary.source, file_name=path.name, file_sha256=sha,
-                            file_format=table.format, profile=mapper.profile.name, started_at=now)
+                            file_format=table.format, profile=mapper.profile.name, started_at=now,
+                            received_on=received_on)
         session.add(batch)
         session.flush()
         summary.batch_id = batch.id
 
-        rows = iter(table.rows)
-        # The day/month order is decided once per file from a sample, never row by row.
-        head = list(islice(rows, DATE_SAMPLE_ROWS))
-        parse_date = DateParser.for_values(_date_samples(mapper, head), dayfirst=options.dayfirst)
-        summary.date_order = _describe_date_order(parse_date)
         build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now,
-                            sqlite_storage=database.dialect == "sqlite")
+                            sqlite_storage=database.dialect == "sqlite", received_on=received_on,
+                            parse_updated=parse_updated, no_text_reason=mapper.profile.no_text_reason,
+                            one_customer_per_ticket=mapper.profile.one_customer_per_ticket)
+        # Rows stored by earlier imports may come back under another id mapping
+        # or source; with none stored yet, that lookup is skipped.
+        match_content = session.scalar(select(Complaint.id).where(Complaint.batch_id != batch.id).limit(1)) \
+            is not None
+        skipped: Counter[str] = Counter()
         workers = options.workers or _auto_workers(path)
         analyze_at = 4 * CHUNK_ROWS
         for transformed in _transformed_chunks(mapper, build, table, head, rows, workers):
-            _store_chunk(session, build, transformed, summary)
+            _store_chunk(session, build, transformed, summary, skipped, match_content)
             analyze_at = _refresh_statistics(session, database, summary.new, analyze_at)
             if progress:
                 progress(summary.rows_read)
 
+        summary.skipped = dict(skipped.most_common())
+        summary.mapping["skipped"] = summary.skipped
         batch.finished_at = datetime.now(timezone.utc)
         batch.rows_read = summary.rows_read
         batch.rows_new = summary.new
         batch.rows_updated = summary.updated
         batch.rows_duplicate = summary.duplicate
         batch.rows_rejected = summary.rejected
+        batch.rows_skipped = summary.rows_skipped
+        batch.mapping = summary.mapping
         if options.dry_run:
             session.rollback()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _describe_dates(mapper: RowMapper, parser: DateParser, received_on: date | None) -> dict[str, Any]:
+    column = mapper.field_columns.get("received_at")
+    if received_on is not None:
+        given = (f"--received-on {received_on.isoformat()} for every row" if column is None
+                 else f"--received-on {received_on.isoformat()} for rows without a date in '{column}'")
+    else:
+        given = None
+    return {"column": column, "format": parser.format, "order": _describe_date_order(parser),
+            "guessed": bool(parser.guessed), "note": parser.note, "received_on": given}
 
 
 def _describe_date_order(parser: DateParser) -> str | None:
@@ -341,6 +446,7 @@ class _Transformed:
     rows_read: int
     values: list[tuple]  # in COLUMNS order
     rejects: list[dict[str, Any]]
+    skipped: Counter[str] | None = None  # reason -> rows that are not a customer's complaint
 
 
 def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -352,23 +458,28 @@ def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> 
 
 def _transform(mapper: RowMapper, build: _RowBuilder, chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
     values, rejects = [], []
+    skipped = None
     for number, record in chunk:
         try:
             values.append(build(mapper(record)))
+        except RowSkipped as exc:
+            if skipped is None:
+                skipped = Counter()
+            skipped[str(exc)] += 1
         except _RowRejected as exc:
             rejects.append(_reject(build.batch_id, number, str(exc), record))
         except (ValueError, TypeError) as exc:
             rejects.append(_reject(build.batch_id, number, f"cannot read row: {exc}", record))
-    return _Transformed(len(chunk), values, rejects)
+    return _Transformed(len(chunk), values, rejects, skipped)
 
 
-def _date_samples(mapper: RowMapper, head: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+def _date_samples(mapper: RowMapper, head: list[tuple[int, dict[str, Any]]], attribute: str = "received_raw") -> list[Any]:
     samples = []
     for _, record in head:
         try:
-            raw = mapper(record).received_raw
-        except (ValueError, TypeError):
-            continue  # the row will be rejected with its reason later
+            raw = getattr(mapper(record), attribute)
+        except (ValueError, TypeError, RowSkipped):
+            continue  # the row will be rejected (or skipped) with its reason later
         if raw not in (None, ""):
             samples.append(raw)
     return samples
@@ -507,37 +618,180 @@ def _read_ahead(pool, task: Callable[[Any], Any], items: Iterator[Any], in_fligh
         reader.join()
 
 
-def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed, summary: ImportSummary) -> None:
+def _newer(values: tuple, than: tuple) -> bool:
+    """Is this row of the export at least as new as ``than``? Without "Updated at"
+    stamps the later row is, as the export orders them."""
+    mine, theirs = values[_SOURCE_UPDATED], than[_SOURCE_UPDATED]
+    return mine is None or theirs is None or mine >= theirs
+
+
+def _store_chunk(session: Session, build: _RowBuilder, transformed: _Transformed, summary: ImportSummary,
+                 skipped: Counter[str], match_content: bool = False) -> None:
     summary.rows_read += transformed.rows_read
+    if transformed.skipped:
+        skipped.update(transformed.skipped)
     candidates: dict[str, tuple] = {}
     for values in transformed.values:
         key = values[_EXTERNAL_ID]
-        if key in candidates:
-            # The same ticket twice in one file: the later row is the newer state.
+        earlier = candidates.get(key)
+        if earlier is not None:
+            # The same ticket twice in one file: the newer state is kept.
             summary.duplicate += 1
+            if not _newer(values, earlier):
+                continue
         candidates[key] = values
     rejects = transformed.rejects
 
     if candidates:
         existing = _existing_complaints(session, build.source, list(candidates))
-        new_rows, changed_rows = [], []
+        new_rows, changed = [], []
         for key, values in candidates.items():
             found = existing.get(key)
             if found is None:
                 new_rows.append(values)
             elif found[1] != values[_FIELDS_HASH]:
-                changed_rows.append((*(values[i] for i in _UPDATABLE_AT), build.imported_at, found[0]))
+                changed.append((found[0], values, False))
             else:
                 summary.duplicate += 1
+        if new_rows and match_content:
+            new_rows = _match_by_content(session, build, new_rows, changed, summary, skipped)
         if new_rows:
             _insert_complaints(session, new_rows)
-        if changed_rows:
-            _update_complaints(session, changed_rows)
+        if changed:
+            _merge_into_stored(session, build, changed, summary)
         summary.new += len(new_rows)
-        summary.updated += len(changed_rows)
     if rejects:
         session.connection().execute(insert(Reject.__table__), rejects)
         summary.rejected += len(rejects)
+
+
+def _match_by_content(session: Session, build: _RowBuilder, rows: list[tuple], changed: list, summary: ImportSummary,
+                      skipped: Counter[str]) -> list[tuple]:
+    """The rows no stored complaint of this source has the id of, less those stored
+    before with the same text, customer and date (content hash): under this source
+    (another id mapping) they update it; under another source they are not stored
+    again, and the reason names the source that holds them."""
+    stored: dict[tuple, tuple] = {}
+    for row in _complaints_with_content(session, list({(v[_RECEIVED], v[_CONTENT_HASH]) for v in rows}),
+                                        build.batch_id):
+        key = (row[0], row[1])
+        # Prefer a complaint of this source, else the first one stored.
+        if key not in stored or (row[3] == build.source and stored[key][3] != build.source):
+            stored[key] = row
+    new_rows = []
+    for values in rows:
+        hit = stored.get((values[_RECEIVED], values[_CONTENT_HASH]))
+        if hit is None:
+            new_rows.append(values)
+            continue
+        _, _, complaint_id, source, external_id, fields_hash = hit
+        if source == build.source:
+            adopt_id = external_id.startswith("sha:") and not values[_EXTERNAL_ID].startswith("sha:")
+            if fields_hash == values[_FIELDS_HASH] and not adopt_id:
+                summary.duplicate += 1
+            else:
+                changed.append((complaint_id, values, adopt_id))
+        else:
+            skipped[f"already stored under source '{source}' (same text, customer and date); "
+                    f"import with --source {source} to update them"] += 1
+    return new_rows
+
+
+def _complaints_with_content(session: Session, keys: list[tuple], batch_id: int) -> list[tuple]:
+    """(received_at, content_hash, id, source, external_id, fields_hash) of complaints of
+    other batches with one of these (received_at, content_hash) pairs, oldest first.
+    ``keys`` hold received_at as the builder made it (SQLite: storage text)."""
+    connection = session.connection()
+    found: list[tuple] = []
+    for at in range(0, len(keys), 5_000):
+        part = keys[at:at + 5_000]
+        if connection.dialect.name == "sqlite":
+            sql = ("SELECT received_at, content_hash, id, source, external_id, fields_hash FROM complaints "
+                   f"WHERE (received_at, content_hash) IN (VALUES {','.join(['(?, ?)'] * len(part))}) "
+                   "AND batch_id != ? ORDER BY id")
+            try:
+                found += connection.connection.driver_connection.execute(
+                    sql, (*chain.from_iterable(part), batch_id)).fetchall()
+            except sqlite3.Error as exc:
+                raise OperationalError(sql, None, exc) from exc
+        else:
+            table = Complaint.__table__
+            found += [tuple(row) for row in connection.execute(
+                select(table.c.received_at, table.c.content_hash, table.c.id, table.c.source, table.c.external_id,
+                       table.c.fields_hash)
+                .where(tuple_(table.c.received_at, table.c.content_hash).in_(part), table.c.batch_id != batch_id)
+                .order_by(table.c.id))]
+    return found
+
+
+# What a newer export may change, and how: a value it does not have (a
+# narrower export, an empty cell) never blanks the stored one.
+_MERGED = ("channel", "subject", "body", "page_url", "product", "defect_type", "ticket_status", "tags", "extra",
+           "contact")
+_MERGED_AT = [COLUMNS.index(column) for column in _MERGED]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _python_form(column: str, value: Any) -> Any:
+    """A builder value as the model's type has it (SQLite builders hand over storage text)."""
+    if isinstance(value, str) and column in ("tags", "extra"):
+        return json.loads(value)
+    if isinstance(value, str) and column in ("source_updated_at", "received_at"):
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    return value
+
+
+def _merge_into_stored(session: Session, build: _RowBuilder, changed: list[tuple[int, tuple, bool]],
+                       summary: ImportSummary) -> None:
+    """Update stored complaints from newer rows of the same tickets.
+
+    Fields a row has replace the stored ones when the row is at least as new
+    (its "Updated at" is not older than the stored one); an older row only
+    fills fields that are empty. Nothing is ever set empty, extra data is
+    merged key by key, and the customer key, once known, stays.
+    """
+    table = Complaint.__table__
+    by_id = {complaint_id: (values, adopt) for complaint_id, values, adopt in changed}
+    stored_rows = session.connection().execute(
+        select(table.c.id, table.c.external_id, table.c.customer_key, table.c.content_hash,
+               table.c.source_updated_at, *(table.c[c] for c in _MERGED))
+        .where(table.c.id.in_(list(by_id)))).all()
+    updates = []
+    for stored in stored_rows:
+        values, adopt_id = by_id[stored.id]
+        incoming = {c: _python_form(c, values[i]) for c, i in zip(_MERGED, _MERGED_AT)}
+        row_updated = _python_form("source_updated_at", values[_SOURCE_UPDATED])
+        newer = row_updated is None or stored.source_updated_at is None or row_updated >= stored.source_updated_at
+        merged: dict[str, Any] = {}
+        for column in _MERGED:
+            old, new = getattr(stored, column), incoming[column]
+            if column == "extra":
+                merged[column] = {**(old or {}), **(new or {})} if newer else {**(new or {}), **(old or {})}
+            elif _blank(new) or (not newer and not _blank(old)):
+                merged[column] = old
+            else:
+                merged[column] = new
+        customer_key = stored.customer_key or values[COLUMNS.index("customer_key")]
+        source_updated = max((t for t in (stored.source_updated_at, row_updated) if t is not None), default=None)
+        external_id = values[_EXTERNAL_ID] if adopt_id else stored.external_id
+        same_text = (merged["subject"], merged["body"]) == (incoming["subject"], incoming["body"])
+        if (all(merged[c] == getattr(stored, c) for c in _MERGED) and customer_key == stored.customer_key
+                and external_id == stored.external_id and source_updated == stored.source_updated_at):
+            summary.duplicate += 1
+            continue
+        updates.append({**merged, "customer_key": customer_key, "external_id": external_id,
+                        "content_hash": values[_CONTENT_HASH] if same_text else stored.content_hash,
+                        "fields_hash": values[_FIELDS_HASH], "source_updated_at": source_updated,
+                        "updated_at": _python_form("source_updated_at", build.imported_at), "complaint_id": stored.id})
+    if updates:
+        # Few rows change in a re-import: SQLAlchemy's typed binds are affordable here.
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("complaint_id"))
+            .values({c: bindparam(c) for c in updates[0] if c != "complaint_id"}), updates)
+    summary.updated += len(updates)
 
 
 def _existing_complaints(session: Session, source: str, keys: list[str]) -> dict[str, tuple[int, str]]:
@@ -586,7 +840,6 @@ def _json_strings(values: list[str]) -> str:
 
 
 _INSERT_SQLITE = f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-_UPDATE_SQLITE = f"UPDATE complaints SET {', '.join(f'{c} = ?' for c in _UPDATED)} WHERE id = ?"
 _COPY_POSTGRESQL = f"COPY complaints ({', '.join(COLUMNS)}) FROM STDIN"
 _JSON_AT = [COLUMNS.index("tags"), COLUMNS.index("extra")]
 
@@ -615,17 +868,6 @@ def _insert_complaints(session: Session, rows: list[tuple]) -> None:
                 copy.write_row(row)
     except psycopg.Error as exc:
         raise OperationalError(_COPY_POSTGRESQL, None, exc) from exc
-
-
-def _update_complaints(session: Session, rows: list[tuple]) -> None:
-    """Update changed complaints: tuples of the _UPDATED values, then the complaint id."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        _sqlite_executemany(connection, _UPDATE_SQLITE, rows)
-        return
-    table = Complaint.__table__
-    connection.execute(update(table).where(table.c.id == bindparam("complaint_id")),
-                       [dict(zip((*_UPDATED, "complaint_id"), row)) for row in rows])
 
 
 def _sqlite_executemany(connection, sql: str, rows: list[tuple]) -> None:

@@ -702,6 +702,12 @@ def _records_from_json(path: str, data: Any) -> list[Any]:
     if isinstance(data, dict):
         lists = {k: v for k, v in data.items()
                  if isinstance(v, list) and v and all(isinstance(x, dict) for x in v[:50])}
+        nested = [v for v in data.values() if isinstance(v, dict) and any(
+            isinstance(x, list) and x and all(isinstance(r, dict) for r in x[:50]) for x in v.values())]
+        if not lists and nested:
+            # One level down: search APIs ({"hits": {"hits": [...]}}, CFPB) and
+            # HAL ({"_embedded": {"conversations": [...]}}, Help Scout).
+            return _records_from_json(path, max(nested, key=len))
         if not lists:
             empty = [k for k, v in data.items() if isinstance(v, list) and not v]
             if empty:
