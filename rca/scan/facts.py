@@ -33,6 +33,7 @@ from .sources import Page
 
 PRICE_AFTER_NAME_BLOCKS = 3
 MAX_HEADING_CHARS = 90
+MAX_PRICE_BLOCK_CHARS = 40  # a price shown with a product is a short block ("£49.99", "Was £89.99, now £74.99")
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£$€\"'“])|;\s*|\s+[•|]\s+")
 _DASH = r"\s*(?:-|–|—|to)\s*"
@@ -44,6 +45,7 @@ _SERVICES = (("next day", r"next[\s-](?:working[\s-]|business[\s-])?day"), ("sam
              ("click and collect", r"click\s*(?:and|&)\s*collect|collection"), ("premium", r"premium|priority"))
 _SERVICE = re.compile("|".join(f"(?P<s{i}>\\b(?:{pattern}))" for i, (_, pattern) in enumerate(_SERVICES)), re.I)
 _DELIVERY_WORDS = re.compile(r"\b(deliver\w*|dispatch\w*|ship(?:ping|ped|s)?|postage|arriv\w*|courier)\b", re.I)
+_COUNTED_FROM = re.compile(r"\s*(?:of|from|after)\s+(?:the\s+)?(?:date\s+of\s+|day\s+of\s+)?(?:your\s+)?", re.I)
 _RETURN_WORDS = re.compile(r"\b(return\w*|refund\w*|exchange\w*|money back)\b", re.I)
 _MONEY = re.compile(r"(?<![\w.])(?P<cur>[£$€])\s?(?P<amount>\d{1,3}(?:,\d{3})*(?:\.\d{2})?|\d+(?:\.\d{2})?)(?![\d%])")
 _OLD_PRICE = re.compile(r"\b(?:was|rrp|save|saving|previously|from)\s*$", re.I)
@@ -88,10 +90,6 @@ class Fact:
     page: str
     context: str
     pattern: str  # what a complaint quoting this value would contain
-
-
-KIND_TITLES = {"delivery": "Delivery", "returns": "Returns", "price": "Price", "phone": "Phone number",
-               "email": "E-mail address", "opening_hours": "Opening hours", "promo": "Promo code"}
 
 
 def sentences(text: str) -> list[str]:
@@ -228,8 +226,10 @@ class FactReader:
             return
         for match in _DAYS.finditer(sentence):
             value, pattern = _days_value(match)
-            # A time belongs to the nearest word that says what it is the time of.
-            near_delivery = min((abs(p - match.start()) for p in delivery), default=None)
+            # A time belongs to the nearest word that says what it is the time of; "within
+            # 30 days of delivery" counts from the delivery, it is not how long one takes.
+            near_delivery = min((abs(p - match.start()) for p in delivery
+                                 if not _COUNTED_FROM.fullmatch(sentence[match.end():p])), default=None)
             near_return = min(returns, key=lambda r: abs(r[0] - match.start()), default=None)
             if near_return is not None and (near_delivery is None
                                             or abs(near_return[0] - match.start()) <= near_delivery):
@@ -332,7 +332,7 @@ class FactReader:
                 if distance > PRICE_AFTER_NAME_BLOCKS:
                     current = None
                     continue
-                if block.struck:
+                if block.struck or len(block.text) > MAX_PRICE_BLOCK_CHARS:
                     continue
                 price = _current_price(block.text)
                 if price is not None:
@@ -347,7 +347,7 @@ class FactReader:
         for i, block in enumerate(blocks):
             if block.tag == "h1" and block.text == heading:
                 for later in blocks[i + 1:i + 1 + PRICE_AFTER_NAME_BLOCKS]:
-                    if not later.struck and _current_price(later.text):
+                    if not later.struck and len(later.text) <= MAX_PRICE_BLOCK_CHARS and _current_price(later.text):
                         return later.text
                 return None
         return None
@@ -375,7 +375,7 @@ class FactReader:
                                                            key=lambda item: (-len({f.page for f in item[1]}), item[0])))
             terms = sorted({f.pattern for f in facts})
             found.append(Problem(kind="conflict", subject=f"{kind}: {subject}",
-                                 title=f"{KIND_TITLES[kind]} differs between pages, {subject}: {summary}",
+                                 title=f"{subject[:1].upper() + subject[1:]} differs between pages: {summary}",
                                  observations=observations, terms=terms))
         return found
 
