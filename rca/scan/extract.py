@@ -113,7 +113,7 @@ class _Extractor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs_list) -> None:
         attrs = {name.lower(): value for name, value in attrs_list}
-        if tag == "title" and not self._hiding:
+        if tag == "title":  # inside <head>, which is otherwise skipped
             self._in_title = True
             return
         if tag == "base" and attrs.get("href") and self.page.base_href is None:

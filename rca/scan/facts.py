@@ -289,7 +289,7 @@ class FactReader:
                        re.escape(match.group("open") or "closed"))
 
     def _promos(self, page: Page, sentence: str) -> None:
-        if not _CODE_WORDS.search(sentence):
+        if not (_CODE_WORDS.search(sentence) or _PERCENT_OFF.search(sentence) or _AMOUNT_OFF.search(sentence)):
             return
         codes = [m for m in _CODE.finditer(sentence)]
         if not codes:

@@ -82,7 +82,7 @@ class Fetcher:
         self.user_agent = user_agent
         self.obey_robots = obey_robots
         self._last: dict[str, float] = {}
-        self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots: dict[str, RobotFileParser | FetchFailed | None] = {}
         self.requests: list[str] = []  # every URL a connection was made for, in order (tests read it)
 
     # -- public -------------------------------------------------------------------------
@@ -121,16 +121,17 @@ class Fetcher:
         if site not in self._robots:
             self._robots[site] = self._read_robots(site)
         parser = self._robots[site]
+        if isinstance(parser, FetchFailed):
+            raise FetchFailed(f"robots.txt {parser}: the host is not reachable, nothing was fetched from it")
         return parser is None or parser.can_fetch(self.user_agent, url)
 
-    def _read_robots(self, site: str) -> RobotFileParser | None:
+    def _read_robots(self, site: str) -> RobotFileParser | FetchFailed | None:
         parser = RobotFileParser()
         try:
             status, _, content = self._request(site + "/robots.txt", want_body=True, limit=500_000)
-        except FetchFailed:
-            # RFC 9309: a robots.txt that cannot be reached means "assume everything is disallowed".
-            parser.parse(["User-agent: *", "Disallow: /"])
-            return parser
+        except FetchFailed as exc:
+            return exc  # unreachable: every page of the host is skipped with this reason
+        # RFC 9309: a server error on robots.txt means "assume everything is disallowed".
         if status >= 500 or status in (401, 403):
             parser.parse(["User-agent: *", "Disallow: /"])
         elif status >= 400 or status in REDIRECTS:

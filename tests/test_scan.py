@@ -1,0 +1,300 @@
+"""rca scan: the checks on pages, re-scans, links to causes, and the commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from rca.models import Finding, ScanRun
+from rca.scan import ScanOptions, read_site, scan
+from rca.scan.extract import extract_html, extract_markdown
+from rca.scan.records import finding_detail, ignore, list_findings
+from sample_data.generate_site import read_truth, write_site
+from tests.factories import Factory
+
+SITE = Path(__file__).resolve().parent.parent / "sample_data" / "site"
+
+
+def page(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><head><title>t</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    return path
+
+
+def fingerprints(folder, **options) -> dict[str, object]:
+    return {p.fingerprint: p for p in read_site([str(folder)], ScanOptions(**options)).problems}
+
+
+# -- extraction --------------------------------------------------------------------------------
+
+
+def test_visible_text_only_no_scripts_hidden_or_control_characters():
+    content = extract_html("<html><head><title>Shop</title><style>p{}</style></head><body>"
+                           "<script>var a = 'Procced';</script><p>Visible <b>bold</b> text\x1b[31m</p>"
+                           "<div hidden>secret</div><span style='display: none'>gone</span>"
+                           "<p aria-hidden='true'>icon</p><input type='submit' value='Pay now'>"
+                           "<p>price <del>£80</del> £60</p><a href='/x'>link text</a><img src='/a.png'></body></html>")
+    texts = [b.text for b in content.blocks]
+    assert "Visible bold text[31m" in texts  # the ESC is gone, so nothing reaches a terminal as a sequence
+    assert not any("Procced" in t or "secret" in t or "gone" in t or "icon" in t for t in texts)
+    assert "Pay now" in texts
+    assert [b.text for b in content.blocks if b.struck] == ["£80"]
+    assert content.title == "Shop" and content.links[0].href == "/x" and content.images == ["/a.png"]
+
+
+def test_markdown_is_read_as_html_without_running_raw_html():
+    content = extract_markdown("# Title\n\nSome *text* here.\n\n<script>alert(1)</script>")
+    assert [b.text for b in content.blocks][:2] == ["Title", "Some text here."]
+    assert content.h1 == "Title"
+
+
+# -- typos -------------------------------------------------------------------------------------
+
+
+def test_typos_with_suggestion_page_and_context_and_site_vocabulary(tmp_path):
+    for i in range(3):
+        page(tmp_path, f"p{i}.html", f"<p>Northwind sells Glimbrook chairs in every colour, page {i}.</p>")
+    page(tmp_path, "checkout.html", "<p>Northwind checkout</p><button>Procced to payment</button>")
+    page(tmp_path, "other.html", "<p>Please recieve our thanks. Zqxvbn is a one-off name. The FAQ and VAT.</p>")
+    found = fingerprints(tmp_path)
+    typos = {fp: p for fp, p in found.items() if fp.startswith("typo|")}
+    assert set(typos) == {"typo|procced", "typo|recieve"}
+    procced = typos["typo|procced"]
+    assert procced.suggestion == "Proceed"
+    assert procced.observations[0].page == "/checkout" and procced.observations[0].context == "Procced to payment"
+    assert typos["typo|recieve"].suggestion == "receive"
+
+
+def test_a_template_typo_on_many_pages_is_still_a_typo_and_accept_words_silence_it(tmp_path):
+    for i in range(4):
+        page(tmp_path, f"step{i}.html", "<button>Procced to payment</button>")
+    found = fingerprints(tmp_path)
+    assert found["typo|procced"].pages == ["/step0", "/step1", "/step2", "/step3"]
+    assert "typo|procced" not in fingerprints(tmp_path, accept=["procced"])
+
+
+def test_a_rare_misspelling_of_a_site_word_is_caught(tmp_path):
+    for i in range(4):
+        page(tmp_path, f"p{i}.html", "<p>Glimbrook lamps. Glimbrook chairs. Glimbrook tables.</p>")
+    page(tmp_path, "x.html", "<p>Glimbrok lamps</p>")
+    page(tmp_path, "y.html", "<p>Glimbrok chairs</p>")
+    found = fingerprints(tmp_path)
+    assert found["typo|glimbrok"].suggestion == "Glimbrook"
+    assert "typo|glimbrook" not in found
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+
+
+def test_each_kind_of_conflict_lists_every_page_with_its_value(tmp_path):
+    page(tmp_path, "faq.html", "<p>Standard delivery takes 3 to 5 business days. Express delivery arrives the next "
+                               "working day.</p><p>You can return items within 30 days of delivery.</p>"
+                               "<p>Call customer service on 0161 496 0000 or e-mail help@shop.example.com.</p>"
+                               "<p>Our showroom is open Monday to Friday, 9am to 5pm.</p>"
+                               "<p>Use code WINTER15 for 15% off orders over £30.</p>")
+    page(tmp_path, "checkout.html", "<p>Standard delivery: 7–10 working days.</p><p>Express delivery arrives the next "
+                                    "working day.</p><p>You have 28 days to return an item.</p>"
+                                    "<p>Customer service: +44 161 496 0999, support@shop.example.com.</p>"
+                                    "<p>Showroom: Mon–Fri 09:00-17:30.</p><p>WINTER15: 10% off orders over £30.</p>")
+    page(tmp_path, "products/throw.html", "<h1>Wool Throw</h1><p class=price>£49.99</p>")
+    page(tmp_path, "cart.html", "<table><tr><td>Wool Throw</td><td>£59.99</td></tr></table>")
+    found = fingerprints(tmp_path)
+    expected = {
+        "conflict|delivery: standard delivery time": {("/faq", "3-5 working days"), ("/checkout", "7-10 working days")},
+        "conflict|returns: return window": {("/faq", "30 days"), ("/checkout", "28 days")},
+        "conflict|phone: customer service phone": {("/faq", "0161 496 0000"), ("/checkout", "0161 496 0999")},
+        "conflict|email: customer service e-mail": {("/faq", "help@shop.example.com"),
+                                                    ("/checkout", "support@shop.example.com")},
+        "conflict|opening_hours: showroom hours, mon-fri": {("/faq", "09:00-17:00"), ("/checkout", "09:00-17:30")},
+        "conflict|promo: winter15 discount": {("/faq", "15% off"), ("/checkout", "10% off")},
+        "conflict|price: price of wool throw": {("/products/throw", "£49.99"), ("/cart", "£59.99")},
+    }
+    for fingerprint, observed in expected.items():
+        assert {(o.page, o.value) for o in found[fingerprint].observations} == observed, fingerprint
+    # Same values everywhere, or different services: no conflict.
+    assert "conflict|delivery: express delivery time" not in found
+    assert "conflict|promo: winter15 minimum spend" not in found
+    assert not [fp for fp in found if fp.startswith("conflict|") and fp not in expected]
+
+
+def test_old_prices_and_the_press_office_are_not_conflicts(tmp_path):
+    page(tmp_path, "p.html", "<h1>Pebble Speaker</h1><p>£59.99</p><p>Press: press@shop.example.com, 0161 496 0555</p>"
+                             "<p>Customer service: 0161 496 0000</p>")
+    page(tmp_path, "sale.html", "<h3>Pebble Speaker</h3><p><del>£79.99</del> £59.99</p>"
+                                "<h3>Pebble Speaker</h3><p>Was £89.99, now £59.99</p>"
+                                "<p>Customer service: 0161 496 0000</p>")
+    assert not [fp for fp in fingerprints(tmp_path) if fp.startswith("conflict|")]
+
+
+# -- links and images ----------------------------------------------------------------------------
+
+
+def test_broken_internal_links_and_missing_images_but_not_external_ones(tmp_path):
+    page(tmp_path, "index.html", "<a href='help/faq.html'>FAQ</a><a href='/help/faq'>FAQ</a><a href='/gone'>Gone</a>"
+                                 "<a href='https://elsewhere.example.org/x'>out</a><a href='mailto:a@b.c'>mail</a>"
+                                 "<a href='#top'>top</a><img src='/img/here.png'><img src='/img/lost.png'>"
+                                 "<a href='../../etc/passwd'>escape</a>")
+    page(tmp_path, "help/faq.html", "<a href='../index.html'>home</a><a href='start'>Start</a>")
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "here.png").write_bytes(b"\x89PNG")
+    found = fingerprints(tmp_path)
+    links = sorted(fp for fp in found if fp.startswith(("broken_link|", "missing_image|")))
+    assert links == ["broken_link|/etc/passwd", "broken_link|/gone", "broken_link|/help/start",
+                     "missing_image|/img/lost.png"]
+    assert found["broken_link|/help/start"].observations[0].page == "/help/faq"
+
+
+# -- the sample site ---------------------------------------------------------------------------
+
+
+def test_sample_site_findings_are_exactly_the_planted_problems(tmp_path):
+    write_site(tmp_path / "site")  # the committed site is what the generator writes
+    committed = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*") if p.is_file())
+    written = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert committed == written
+    found = {p.fingerprint for p in read_site([str(SITE)]).problems}
+    assert found == {row["fingerprint"] for row in read_truth()}
+
+
+def test_sitemap_source_names_pages_by_their_real_url():
+    report = read_site([str(SITE / "sitemap.xml")])
+    assert "https://shop.example.com/help/faq" in report.collection.pages
+    assert report.pages == len(list(SITE.rglob("*.html")))
+
+
+# -- recording, re-scans, links to causes -------------------------------------------------------------
+
+
+def _scan(database, folder, when: str, **options):
+    with database.write_session() as session:
+        return scan(session, [str(folder)], ScanOptions(**options),
+                    now=datetime.fromisoformat(when).replace(tzinfo=timezone.utc))
+
+
+def test_rescan_keeps_keys_marks_fixed_reopens_and_never_duplicates(database, tmp_path):
+    page(tmp_path, "a.html", "<p>Please recieve this.</p><a href='/gone'>x</a>")
+    page(tmp_path, "b.html", "<p>Standard delivery takes 3-5 working days.</p>")
+    page(tmp_path, "c.html", "<p>Standard delivery takes 7-10 working days.</p>")
+    first = _scan(database, tmp_path, "2026-11-20")
+    keys = {f.fingerprint: f.key for f in first.new}
+    assert len(keys) == 3
+    again = _scan(database, tmp_path, "2026-11-21")
+    assert again.new == [] and {f.fingerprint: f.key for f in again.seen} == keys
+
+    page(tmp_path, "a.html", "<p>Please receive this.</p><a href='/gone'>x</a>")  # the typo is fixed
+    page(tmp_path, "c.html", "<p>Standard delivery takes 3-5 working days.</p>")  # so is the delivery time
+    fixed = _scan(database, tmp_path, "2026-11-22")
+    assert sorted(f.key for f in fixed.fixed) == sorted([keys["typo|recieve"],
+                                                         keys["conflict|delivery: standard delivery time"]])
+    with database.session() as session:
+        statuses = {f.fingerprint: (f.status, f.fixed_at) for f in session.query(Finding)}
+        assert session.query(Finding).count() == 3 and session.query(ScanRun).count() == 3
+    assert statuses["typo|recieve"][0] == "fixed" and statuses["typo|recieve"][1].day == 22
+    assert statuses["broken_link|/gone"][0] == "open"
+
+    page(tmp_path, "a.html", "<p>Please recieve this.</p><a href='/gone'>x</a>")  # it came back
+    back = _scan(database, tmp_path, "2026-11-23")
+    assert [f.key for f in back.reopened] == [keys["typo|recieve"]] and back.new == []
+
+
+def test_a_scan_of_other_pages_does_not_mark_findings_fixed(database, tmp_path):
+    site, other = tmp_path / "site", tmp_path / "other"
+    page(site, "a.html", "<p>Please recieve this.</p>")
+    page(other, "z.html", "<p>Nothing wrong here.</p>")
+    _scan(database, site, "2026-11-20")
+    result = _scan(database, other, "2026-11-21")
+    assert result.fixed == []
+    with database.session() as session:
+        assert session.query(Finding).one().status == "open"
+
+
+def test_ignored_findings_stay_ignored(database, tmp_path):
+    page(tmp_path, "a.html", "<p>Please recieve this.</p>")
+    first = _scan(database, tmp_path, "2026-11-20")
+    with database.write_session() as session:
+        ignore(session, first.new[0].key, "house style", "tester")
+    _scan(database, tmp_path, "2026-11-21")
+    with database.session() as session:
+        assert [r["status"] for r in list_findings(session, status="all")] == ["ignored"]
+        assert list_findings(session) == []
+
+
+def test_findings_link_to_the_cause_whose_complaints_report_them(database, tmp_path):
+    with database.write_session() as session:
+        f = Factory(session)
+        typo = f.cause("RC-0001", "Checkout typo")
+        delivery = f.cause("RC-0002", "Delivery times")
+        returns = f.cause("RC-0003", "Returns link")
+        typo.keywords, delivery.keywords, returns.keywords = ["procced", "payment"], ["delivery"], ["return", "link"]
+        for i in range(6):
+            f.complaint("2026-11-16", typo, subject="Typo", body="The button says Procced to payment",
+                        page_url="https://shop.example.com/checkout")
+            f.complaint("2026-11-16", delivery, subject="Delivery", body="FAQ says 3-5 days but checkout 7-10 days",
+                        page_url="https://shop.example.com/help/faq")
+            f.complaint("2026-11-16", returns, subject="Returns", body="The start a return link gives a 404",
+                        page_url="https://shop.example.com/help/returns")
+        f.complaint("2026-11-16", delivery, subject="Late", body="my parcel is late")
+    result = _scan(database, SITE, "2026-11-20")
+    by_fingerprint = {f.fingerprint: f for f in result.seen}
+    with database.session() as session:
+        def linked(fp):
+            return finding_detail(session, by_fingerprint[fp].key)
+        assert linked("typo|procced")["reported"] == "customers reported this: RC-0001, 6 complaints"
+        assert linked("conflict|delivery: standard delivery time")["reported"] == \
+            "customers reported this: RC-0002, 7 complaints"
+        assert linked("broken_link|https://shop.example.com/returns/start")["cause"] == "RC-0003"
+        # Nobody complained about these: found before customers noticed.
+        for fp in ("typo|recieve", "conflict|phone: customer service phone", "typo|olso",
+                   "broken_link|https://shop.example.com/sale/winter"):
+            assert linked(fp)["reported"] == "found before customers noticed", fp
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def test_scan_and_findings_commands(sqlite_url, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", sqlite_url, "scan", str(SITE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == len(read_truth())
+    key = next(r["key"] for r in rows if r["title"].startswith('Typo "Procced"'))
+    shown = runner.invoke(cli, ["--db", sqlite_url, "findings", "show", key])
+    assert "Procced to payment" in shown.output and "https://shop.example.com/checkout" in shown.output
+    assert "found before customers noticed" in shown.output
+    assert "Ignored" in runner.invoke(cli, ["--db", sqlite_url, "findings", "ignore", key]).output
+    listed = runner.invoke(cli, ["--db", sqlite_url, "findings", "list", "--format", "csv"])
+    assert key not in listed.output and len(listed.output.strip().splitlines()) == len(rows)  # header + 15
+    missing = runner.invoke(cli, ["--db", sqlite_url, "findings", "show", "F-9999"])
+    assert missing.exit_code == 1 and missing.output.startswith("Error: no finding F-9999")
+    bad = runner.invoke(cli, ["--db", sqlite_url, "scan", str(tmp_path / "nope")])
+    assert bad.exit_code == 2 and "no such file or folder" in bad.output and "Traceback" not in bad.output
+
+
+def test_page_text_reaches_csv_inert_and_the_terminal_without_escapes(sqlite_url, tmp_path):
+    page(tmp_path, "a.html", "<p>=HYPERLINK(\"x\") recieve \x1b]0;owned\x07 this</p>")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", sqlite_url, "scan", str(tmp_path)]).exit_code == 0
+    csv_out = runner.invoke(cli, ["--db", sqlite_url, "findings", "list", "--format", "csv"]).output
+    details = csv_out.splitlines()[1]
+    assert "\x1b" not in csv_out and "\x07" not in csv_out
+    assert ",=" not in details  # every cell that starts with = is quoted inert
+    shown = runner.invoke(cli, ["--db", sqlite_url, "findings", "show", "F-0001"]).output
+    assert "\x1b" not in shown and "recieve" in shown
+
+
+def test_accept_file(sqlite_url, tmp_path):
+    site = tmp_path / "site"
+    page(site, "a.html", "<p>Please recieve this, Procced.</p>")
+    words = tmp_path / "words.txt"
+    words.write_text("# house words\nrecieve\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", sqlite_url, "scan", str(site), "--accept-file", str(words),
+                                      "--accept", "Procced", "--format", "json"])
+    assert json.loads(result.stdout) == []
