@@ -298,3 +298,36 @@ def test_accept_file(sqlite_url, tmp_path):
     result = CliRunner().invoke(cli, ["--db", sqlite_url, "scan", str(site), "--accept-file", str(words),
                                       "--accept", "Procced", "--format", "json"])
     assert json.loads(result.stdout) == []
+
+
+def test_both_reports_show_linked_and_unreported_findings_and_causes_show_too(database, sqlite_url, tmp_path):
+    from reports import render_report
+
+    with database.write_session() as session:
+        f = Factory(session)
+        typo = f.cause("RC-0001", "Checkout typo")
+        for _ in range(4):
+            f.complaint("2026-11-16", typo, subject="Typo", body="The button says Procced to payment",
+                        page_url="https://shop.example.com/checkout")
+    _scan(database, SITE, "2026-11-20")
+    with database.session() as session:
+        for kind in ("executive", "team"):
+            _, html = render_report(session, kind, period="2026-W47", fmt="html")
+            text = html.decode()
+            assert "Our own pages" in text and "customers reported this: RC-0001, 4 complaints" in text, kind
+            assert "Found before customers noticed" in text and "Typo &#34;guarentee&#34;" in text, kind
+    shown = CliRunner().invoke(cli, ["--db", database.url.render_as_string(hide_password=False), "causes", "show",
+                                     "RC-0001"])
+    assert "on our own pages (rca scan): customers reported this: RC-0001, 4 complaints" in shown.output
+    assert 'Typo "Procced"' in shown.output
+
+
+def test_reports_without_any_scan_have_no_findings_section(database):
+    from reports import render_report
+
+    with database.write_session() as session:
+        f = Factory(session)
+        f.complaint("2026-11-16", f.cause("RC-0001", "Checkout typo"))
+    with database.session() as session:
+        _, html = render_report(session, "executive", period="2026-W47", fmt="html")
+    assert "Our own pages" not in html.decode()

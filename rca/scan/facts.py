@@ -35,6 +35,7 @@ PRICE_AFTER_NAME_BLOCKS = 3
 MAX_HEADING_CHARS = 90
 MAX_PRICE_BLOCK_CHARS = 40  # a price shown with a product is a short block ("£49.99", "Was £89.99, now £74.99")
 
+_DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£$€\"'“])|;\s*|\s+[•|]\s+")
 _DASH = r"\s*(?:-|–|—|to)\s*"
 _DAYS = re.compile(rf"\b(\d{{1,2}})(?:{_DASH}(\d{{1,2}}))?[\s-]*(working|business|calendar)?[\s-]*days?\b", re.I)
@@ -214,7 +215,7 @@ class FactReader:
             self._free_delivery(page, sentence)
         if "@" in sentence:
             self._emails(page, sentence)
-        if any(ch.isdigit() for ch in sentence):
+        if _DIGIT.search(sentence):
             self._phones(page, sentence)
             self._hours(page, sentence)
             self._promos(page, sentence)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import threading
@@ -46,6 +47,7 @@ class Response:
     text: str | None  # None when only the status was asked for
 
 
+@functools.lru_cache(maxsize=4096)
 def origin(url: str) -> str:
     """scheme://host[:port], lower-cased: what 'the same host' means here."""
     parts = urlsplit(url)

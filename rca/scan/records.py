@@ -115,3 +115,10 @@ def overview(session: Session) -> FindingsOverview:
     scanned = bool(findings) or session.scalar(select(func.count()).select_from(Finding)) > 0 or \
         session.scalar(select(func.count()).select_from(Finding.__table__.metadata.tables["scan_runs"])) > 0
     return FindingsOverview(reported, unreported, scanned)
+
+
+def cause_findings(session: Session, cause: RootCause) -> tuple[str, list[Finding]]:
+    """(the "customers reported this: …" line, the cause's findings) for `rca causes show`."""
+    findings = findings_of_cause(session, cause.id)
+    count = session.scalar(select(func.count()).select_from(Complaint).where(Complaint.cause_id == cause.id)) or 0
+    return CauseLink(cause.key, count).words, findings

@@ -309,6 +309,8 @@ def resolve_link(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        return origin(base) + href.split("#", 1)[0]  # the common case, without urljoin's work
     scheme = urlsplit(href).scheme.lower()
     if scheme and scheme not in ("http", "https"):
         return None

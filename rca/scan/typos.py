@@ -105,7 +105,8 @@ class TypoChecker:
         self.site_counts: Counter = Counter()  # every word form on the site (casefolded), for suggestions
         self.site_capitalised: Counter = Counter()
         self.unknown: dict[str, _Seen] = defaultdict(_Seen)
-        self._verdict: dict[str, bool] = {}  # casefolded word -> needs a closer look (not in the dictionary)
+        self._verdict: dict[str, bool] = {}
+        self._words: dict[str, str | None] = {}  # token -> the word it counts as (None: a name, not a word)  # casefolded word -> needs a closer look (not in the dictionary)
 
     def _needs_look(self, word: str) -> bool:
         verdict = self._verdict.get(word)
@@ -122,14 +123,17 @@ class TypoChecker:
             text = block.text
             if "@" in text or "://" in text or "www." in text or ".com" in text:
                 text = _SKIP_SPANS.sub(lambda m: " " * len(m.group()), text)
+            words = self._words
             for match in _WORD.finditer(text):
                 token = match.group()
                 start, end = match.span()
                 if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
                     continue  # part of 65W, 160x230, NW-KET-0417
-                if _is_name_shaped(token):
+                word = words.get(token, "")
+                if word == "":
+                    word = words[token] = None if _is_name_shaped(token) else token.casefold().replace("’", "'")
+                if word is None:
                     continue
-                word = token.casefold().replace("’", "'")
                 counts[word] += 1
                 if token[0].isupper():
                     capitalised[word] += 1
