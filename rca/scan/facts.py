@@ -36,6 +36,8 @@ MAX_HEADING_CHARS = 90
 MAX_PRICE_BLOCK_CHARS = 40  # a price shown with a product is a short block ("£49.99", "Was £89.99, now £74.99")
 
 _DIGIT = re.compile(r"\d")
+_MANY_DIGITS = re.compile(r"\d(?:[\s().-]?\d){8}")
+_CLOCK = re.compile(r"\d\s*(?:am|pm)\b|\d[:.]\d\d|\bnoon\b|\bmidday\b|\bclosed\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£$€\"'“])|;\s*|\s+[•|]\s+")
 _DASH = r"\s*(?:-|–|—|to)\s*"
 _DAYS = re.compile(rf"\b(\d{{1,2}})(?:{_DASH}(\d{{1,2}}))?[\s-]*(working|business|calendar)?[\s-]*days?\b", re.I)
@@ -215,10 +217,15 @@ class FactReader:
             self._free_delivery(page, sentence)
         if "@" in sentence:
             self._emails(page, sentence)
-        if _DIGIT.search(sentence):
-            self._phones(page, sentence)
+        if _CLOCK.search(sentence):
             self._hours(page, sentence)
-            self._promos(page, sentence)
+        if _DIGIT.search(sentence):
+            # Cheap tests first: most sentences hold no phone number, no time of day and no code.
+            if _MANY_DIGITS.search(sentence):
+                self._phones(page, sentence)
+            if "%" in sentence or "off" in lowered or "code" in lowered or "voucher" in lowered \
+                    or "coupon" in lowered or "promo" in lowered or "discount" in lowered:
+                self._promos(page, sentence)
 
     def _durations(self, page: Page, sentence: str) -> None:
         delivery = [m.start() for m in _DELIVERY_WORDS.finditer(sentence)]

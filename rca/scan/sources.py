@@ -29,6 +29,10 @@ TEXT_SUFFIXES = (".txt",)
 # links are resolved against it and it is never contacted (.invalid is reserved).
 LOCAL_ORIGIN = "http://local.invalid"
 MAX_SITEMAPS = 50
+# Folders of this many pages or more are parsed by worker processes, CHUNK_FILES files a task.
+PARALLEL_FROM = 400
+CHUNK_FILES = 100
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -165,12 +169,15 @@ class Reader:
         if path.is_dir():
             site = self.base_url or self._sitemap_origin(path / "sitemap.xml") or LOCAL_ORIGIN
             collection.roots.setdefault(origin(site), path)
-            for file in sorted(self._files(path)):
-                if self._full(collection):
-                    collection.skipped.append(Skipped(str(path), f"more than {self.max_pages:,} pages: the rest "
-                                                                  "were not read (--max-pages)"))
-                    return
-                self._read_file(file, "/" + file.relative_to(path).as_posix(), site, collection)
+            files = sorted(self._files(path))
+            room = self.max_pages - len(collection.pages)
+            if len(files) > room:
+                collection.skipped.append(Skipped(str(path), f"{len(files):,} pages: only the first {max(room, 0):,} "
+                                                              "were read (--max-pages)"))
+                files = files[:max(room, 0)]
+            jobs = [(file, "/" + file.relative_to(path).as_posix(), site) for file in files]
+            for loaded in self._load_all(jobs):
+                (collection.skipped.append if isinstance(loaded, Skipped) else collection.add)(loaded)
         elif path.suffix.lower() == ".xml":
             self._read_local_sitemap(path, collection)
         elif _page_kind(path) is None:
@@ -239,23 +246,21 @@ class Reader:
         return file.read_bytes()
 
     def _read_file(self, file: Path, url_path: str, site: str, collection: Collection) -> None:
-        kind = _page_kind(file) or "html"
-        try:
-            content = self._read_bytes(file)
-        except FetchFailed as exc:
-            collection.skipped.append(Skipped(str(file), str(exc)))
+        loaded = _load_file(file, url_path, site, self.max_bytes)
+        (collection.skipped.append if isinstance(loaded, Skipped) else collection.add)(loaded)
+
+    def _load_all(self, jobs: list[tuple[Path, str, str]]) -> Iterator[Page | Skipped]:
+        """Pages of a big folder are parsed by worker processes (one per core, up to 4), in order."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(jobs) < PARALLEL_FROM or workers < 2:
+            yield from (_load_file(file, url_path, site, self.max_bytes) for file, url_path, site in jobs)
             return
-        except OSError as exc:
-            collection.skipped.append(Skipped(str(file), f"cannot be read ({exc.strerror or exc})"))
-            return
-        if looks_binary(content):
-            collection.skipped.append(Skipped(str(file), "binary content, not a text page"))
-            return
-        path = normalise_path(url_path)
-        url = path if site == LOCAL_ORIGIN else site + path
-        raw_path = "/" + url_path.lstrip("/")
-        collection.add(Page(url, path, str(file), kind, _extract(kind, content.decode("utf-8", "replace")),
-                            link_base=site + raw_path))
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [jobs[i:i + CHUNK_FILES] for i in range(0, len(jobs), CHUNK_FILES)]
+        with ProcessPoolExecutor(workers) as pool:
+            for loaded in pool.map(_load_chunk, chunks, [self.max_bytes] * len(chunks)):
+                yield from loaded
 
     # -- URLs -----------------------------------------------------------------------------
 
@@ -302,6 +307,28 @@ class Reader:
                 collection.skipped.append(Skipped(loc, f"{origin(loc)} is not one of the hosts given"))
             else:
                 self._read_url(loc, collection)
+
+
+def _load_file(file: Path, url_path: str, site: str, max_bytes: int) -> Page | Skipped:
+    """One local file as a page, or why it was skipped (too big, unreadable, binary)."""
+    kind = _page_kind(file) or "html"
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return Skipped(str(file), f"larger than the size cap ({size:,} bytes > {max_bytes:,})")
+        content = file.read_bytes()
+    except OSError as exc:
+        return Skipped(str(file), f"cannot be read ({exc.strerror or exc})")
+    if looks_binary(content):
+        return Skipped(str(file), "binary content, not a text page")
+    path = normalise_path(url_path)
+    url = path if site == LOCAL_ORIGIN else site + path
+    return Page(url, path, str(file), kind, _extract(kind, content.decode("utf-8", "replace")),
+                link_base=site + "/" + url_path.lstrip("/"))
+
+
+def _load_chunk(jobs: list[tuple[Path, str, str]], max_bytes: int) -> list[Page | Skipped]:
+    return [_load_file(file, url_path, site, max_bytes) for file, url_path, site in jobs]
 
 
 def resolve_link(base: str, href: str) -> str | None:
