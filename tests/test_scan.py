@@ -331,3 +331,32 @@ def test_reports_without_any_scan_have_no_findings_section(database):
     with database.session() as session:
         _, html = render_report(session, "executive", period="2026-W47", fmt="html")
     assert "Our own pages" not in html.decode()
+
+
+def test_big_folders_parsed_by_worker_processes_give_the_same_findings(tmp_path, monkeypatch):
+    import rca.scan.sources as sources
+
+    for i in range(7):
+        page(tmp_path, f"p{i}.html", f"<p>Standard delivery takes {'3-5' if i else '7-10'} working days.</p>"
+                                     f"<p>Please recieve page {i}.</p>")
+    alone = read_site([str(tmp_path)])
+    monkeypatch.setattr(sources, "PARALLEL_FROM", 3)
+    monkeypatch.setattr(sources, "CHUNK_FILES", 2)
+    pooled = read_site([str(tmp_path)])
+    assert list(pooled.collection.pages) == list(alone.collection.pages) == [f"/p{i}" for i in range(7)]
+    assert [(p.fingerprint, p.observations) for p in pooled.problems] == \
+        [(p.fingerprint, p.observations) for p in alone.problems]
+    assert {p.fingerprint for p in pooled.problems} == {"typo|recieve", "conflict|delivery: standard delivery time"}
+
+
+def test_local_files_too_big_binary_or_beyond_max_pages_are_skipped_with_a_reason(tmp_path):
+    page(tmp_path, "a.html", "<p>fine</p>")
+    page(tmp_path, "b.html", "<p>" + "word " * 5000 + "</p>")
+    (tmp_path / "c.html").write_bytes(bytes(range(256)) * 10)
+    page(tmp_path, "d.html", "<p>fine too</p>")
+    report = read_site([str(tmp_path)], ScanOptions(max_bytes=10_000, max_pages=3))
+    reasons = {Path(s.source).name: s.reason for s in report.skipped}
+    assert reasons["b.html"].startswith("larger than the size cap")
+    assert reasons["c.html"] == "binary content, not a text page"
+    assert reasons[tmp_path.name] == "4 pages: only the first 3 were read (--max-pages)"
+    assert list(report.collection.pages) == ["/a"]
