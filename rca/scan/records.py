@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.errors import NotFoundError, UsageError
-from rca.models import FINDING_KINDS, FINDING_STATUSES, Complaint, Finding, RootCause
+from rca.models import FINDING_KINDS, FINDING_STATUSES, Complaint, Finding, RootCause, ScanRun
 
 
 @dataclass
@@ -112,8 +112,7 @@ def overview(session: Session) -> FindingsOverview:
     reported = sorted(((f, links[f.id]) for f in findings if f.id in links),
                       key=lambda pair: (-pair[1].complaints, pair[0].key))
     unreported = [f for f in findings if f.id not in links]
-    scanned = bool(findings) or session.scalar(select(func.count()).select_from(Finding)) > 0 or \
-        session.scalar(select(func.count()).select_from(Finding.__table__.metadata.tables["scan_runs"])) > 0
+    scanned = bool(findings) or session.scalar(select(ScanRun.id).limit(1)) is not None
     return FindingsOverview(reported, unreported, scanned)
 
 

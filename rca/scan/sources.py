@@ -282,10 +282,9 @@ class Reader:
             return
         kind = response.content_type.split(";")[0].strip().lower()
         page_kind = "text" if kind == "text/plain" else "markdown" if kind == "text/markdown" else "html"
-        site = origin(response.url)
         path = normalise_path(urlsplit(response.url).path)
-        collection.add(Page(site + path, path, url, page_kind, _extract(page_kind, response.text or ""),
-                            link_base=response.url))
+        collection.add(Page(response.url.split("#", 1)[0], path, url, page_kind,
+                            _extract(page_kind, response.text or ""), link_base=response.url))
 
     def _read_remote_sitemap(self, url: str, collection: Collection, depth: int) -> None:
         fetcher = collection.fetcher
