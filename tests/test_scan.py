@@ -241,6 +241,10 @@ def test_findings_link_to_the_cause_whose_complaints_report_them(database, tmp_p
             f.complaint("2026-11-16", returns, subject="Returns", body="The start a return link gives a 404",
                         page_url="https://shop.example.com/help/returns")
         f.complaint("2026-11-16", delivery, subject="Late", body="my parcel is late")
+        # Quotes one of the two return windows only, and numbers like 50 without a currency: not a report of them.
+        waiting = f.cause("RC-0004", "Refund wait")
+        for _ in range(6):
+            f.complaint("2026-11-16", waiting, subject="Refund", body="I waited 30 days for my refund of 50 and 75")
     result = _scan(database, SITE, "2026-11-20")
     by_fingerprint = {f.fingerprint: f for f in result.seen}
     with database.session() as session:
@@ -252,6 +256,7 @@ def test_findings_link_to_the_cause_whose_complaints_report_them(database, tmp_p
         assert linked("broken_link|https://shop.example.com/returns/start")["cause"] == "RC-0003"
         # Nobody complained about these: found before customers noticed.
         for fp in ("typo|recieve", "conflict|phone: customer service phone", "typo|olso",
+                   "conflict|returns: return window", "conflict|delivery: free delivery threshold",
                    "broken_link|https://shop.example.com/sale/winter"):
             assert linked(fp)["reported"] == "found before customers noticed", fp
 

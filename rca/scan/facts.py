@@ -100,7 +100,10 @@ def sentences(text: str) -> list[str]:
 
 
 def _number_range(low: str, high: str | None) -> str:
-    return rf"\b{low}\b" if not high else rf"\b{low}\s*(?:-|–|—|to)\s*{high}\b"
+    # A range ("3-5") is specific on its own; a lone number only with its unit ("30 days").
+    if high:
+        return rf"\b{low}\s*(?:-|–|—|to)\s*{high}\b"
+    return rf"\b{low}[\s-]*(?:working[\s-]+|business[\s-]+)?days?\b"
 
 
 def _days_value(match: re.Match) -> tuple[str, str]:
@@ -133,9 +136,10 @@ def _money(match: re.Match) -> str:
 
 
 def _money_pattern(value: str) -> str:
+    # 49.99 is specific on its own; a whole amount only with a currency sign ("£50", "$50.00").
     amount = value[1:]
     if "." not in amount:
-        return rf"(?<![\d.]){re.escape(amount)}(?:\.00)?(?![\d%])"
+        return rf"[£$€]\s?{re.escape(amount)}(?:\.00)?(?![\d%])"
     return rf"(?<![\d.]){re.escape(amount)}(?!\d)"
 
 
