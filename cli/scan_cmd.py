@@ -42,14 +42,18 @@ def scan_command(app: AppContext, sources, base_url, accept, accept_file, rate, 
       rca scan https://shop.example.com/sitemap.xml --rate 1
       rca scan urls.txt help-centre/*.md --accept Northwind --accept-file words.txt
     """
-    from rca.scan import ScanOptions, read_accept_file, scan
+    from rca.scan import ScanOptions, read_accept_file, read_site, record_scan
     from rca.scan.records import cause_links, row
 
     words = list(accept) + (read_accept_file(accept_file) if accept_file else [])
     options = ScanOptions(base_url=base_url, accept=words, rate=rate, timeout=timeout, max_bytes=max_bytes,
                           max_pages=max_pages, obey_robots=not ignore_robots)
-    with app.database().write_session() as session:
-        result = scan(session, list(sources), options)
+    database = app.database()  # checked before anything is fetched
+    if any(s.lower().startswith(("http://", "https://")) or s.lower().endswith(".txt") for s in sources):
+        info(f"Fetching URLs at most {rate:g} a second per host, {timeout:g} s each; only the hosts given.")
+    report = read_site(list(sources), options)
+    with database.write_session() as session:
+        result = record_scan(session, report, list(sources), options)
         links = cause_links(session, result.seen)
         rows = [row(f, links.get(f.id)) for f in result.seen if f.status == "open"]
     report = result.report

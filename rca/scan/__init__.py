@@ -32,7 +32,7 @@ from .problems import Problem
 from .sources import Collection, Reader, Skipped
 from .typos import TypoChecker
 
-__all__ = ["ScanOptions", "ScanResult", "SiteReport", "read_site", "scan", "read_accept_file"]
+__all__ = ["ScanOptions", "ScanResult", "SiteReport", "read_site", "record_scan", "scan", "read_accept_file"]
 
 SKIPPED_KEPT = 200
 
@@ -126,8 +126,16 @@ def _details(problem: Problem) -> list[dict]:
 def scan(session: Session, sources: list[str], options: ScanOptions | None = None,
          now: datetime | None = None) -> ScanResult:
     """Read the sources, record what they get wrong, and link it to the causes customers report."""
+    return record_scan(session, read_site(sources, options), sources, options, now)
+
+
+def record_scan(session: Session, report: SiteReport, sources: list[str], options: ScanOptions | None = None,
+                now: datetime | None = None) -> ScanResult:
+    """Record what :func:`read_site` found: new findings, the same ones again, fixed ones, links to causes.
+
+    Separate from reading so that fetching a slow site never holds the database's write lock.
+    """
     now = now or utcnow()
-    report = read_site(sources, options)
     run = ScanRun(started_at=now, sources=list(sources), params=_params(options or ScanOptions()),
                   pages_scanned=report.pages, pages_skipped=len(report.skipped),
                   skipped=[{"source": s.source, "reason": s.reason} for s in report.skipped[:SKIPPED_KEPT]])
