@@ -365,3 +365,14 @@ def test_local_files_too_big_binary_or_beyond_max_pages_are_skipped_with_a_reaso
     assert reasons["c.html"] == "binary content, not a text page"
     assert reasons[tmp_path.name] == "4 pages: only the first 3 were read (--max-pages)"
     assert list(report.collection.pages) == ["/a"]
+
+
+def test_every_control_and_format_character_is_removed_from_page_text():
+    import sys
+    import unicodedata
+
+    from rca.scan.extract import _INVISIBLE
+
+    invisible = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cc", "Cf")]
+    assert all(_INVISIBLE.fullmatch(ch) for ch in invisible)
+    assert not _INVISIBLE.search("plain £ é ü 中文 — “quotes”")

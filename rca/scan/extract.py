@@ -11,7 +11,7 @@ so page text is safe to show in a terminal or a report wherever it goes.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -29,6 +29,13 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "track", "wbr"})
 _STRUCK = frozenset({"del", "s", "strike"})
 _BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+_SPACES = str.maketrans("\t\n\r\f\v", "     ")
+# Every control (Cc) and format (Cf) character of Unicode 15: terminal escapes, NUL, soft hyphens,
+# bidi overrides, zero-widths, tag characters (tests/test_scan.py checks this against unicodedata).
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 @dataclass(frozen=True)
@@ -59,11 +66,9 @@ class PageText:
 
 def clean_text(text: str) -> str:
     """One line of text without control or formatting characters (ESC, NUL, bidi overrides, zero-widths)."""
-    if text.isascii() and text.isprintable():
-        return " ".join(text.split())
-    kept = "".join(" " if ch in "\t\n\r\f\v" else ch for ch in text
-                   if ch in "\t\n\r\f\v" or unicodedata.category(ch)[0] != "C")
-    return " ".join(kept.split())
+    if not (text.isascii() and text.isprintable()):
+        text = _INVISIBLE.sub("", text.translate(_SPACES))
+    return " ".join(text.split())
 
 
 def _hidden(attrs: dict[str, str | None]) -> bool:
@@ -155,7 +160,7 @@ class _Extractor(HTMLParser):
             self._in_title = False
             self.page.title = clean_text("".join(self._title))
             return
-        if not any(open_tag == tag for open_tag, _ in self._open):
+        if (tag, False) not in self._open and (tag, True) not in self._open:
             return  # a stray end tag closes nothing
         while self._open:
             open_tag, hides = self._open.pop()

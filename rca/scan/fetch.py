@@ -29,6 +29,7 @@ TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
+_TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])
 
 
 class FetchRefused(Exception):
@@ -62,7 +63,7 @@ def looks_binary(body: bytes) -> bool:
     head = body[:4096]
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(head.translate(None, _TEXT_BYTES))  # what is left after deleting every text byte
     return bool(head) and controls / len(head) > 0.05
 
 

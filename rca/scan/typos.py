@@ -33,7 +33,8 @@ MIN_PAGES_FOR_VOCABULARY = 2
 DOMINANT_RATIO = 3
 ACRONYM_MAX = 4
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# A word: letters (with inner apostrophes), not glued to digits or underscores (65W, NW-KET-0417, 160x230).
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’][^\W\d_]+)*(?!\w)")
 _SKIP_SPANS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|co\.uk|io|uk)\b\S*")
 # British -> American spellings the dictionary knows (one change each, tried alone and together).
 _BRITISH = ((r"our(?=s?$|ite|ed|ing|er|able|ful|less|s$)", "or"), (r"is(?=e|ed|es|ing|ation|ations|er|ers)", "iz"),
@@ -118,31 +119,38 @@ class TypoChecker:
         return verdict
 
     def add(self, page: Page) -> None:
-        counts, capitalised = self.site_counts, self.site_capitalised
+        texts = []
         for block in page.content.blocks:
             text = block.text
             if "@" in text or "://" in text or "www." in text or ".com" in text:
-                text = _SKIP_SPANS.sub(lambda m: " " * len(m.group()), text)
-            words = self._words
-            for match in _WORD.finditer(text):
-                token = match.group()
-                start, end = match.span()
-                if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
-                    continue  # part of 65W, 160x230, NW-KET-0417
-                word = words.get(token, "")
-                if word == "":
-                    word = words[token] = None if _is_name_shaped(token) else token.casefold().replace("’", "'")
-                if word is None:
-                    continue
-                counts[word] += 1
-                if token[0].isupper():
-                    capitalised[word] += 1
-                if self._needs_look(word):
-                    seen = self.unknown[word]
-                    seen.count += 1
-                    seen.forms[token] += 1
-                    if page.url not in seen.pages:
-                        seen.pages[page.url] = context_around(block.text, start, end)
+                text = _SKIP_SPANS.sub(" ", text)
+            texts.append(text)
+        # Count the page's tokens at C speed, then look at each distinct token once.
+        tokens = Counter(_WORD.findall("\n".join(texts)))
+        words, counts, capitalised = self._words, self.site_counts, self.site_capitalised
+        for token, n in tokens.items():
+            word = words.get(token, "")
+            if word == "":
+                word = words[token] = None if _is_name_shaped(token) else token.casefold().replace("’", "'")
+            if word is None:
+                continue
+            counts[word] += n
+            if token[0].isupper():
+                capitalised[word] += n
+            if self._needs_look(word):
+                seen = self.unknown[word]
+                seen.count += n
+                seen.forms[token] += n
+                if page.url not in seen.pages:
+                    seen.pages[page.url] = self._context(page, token)
+
+    @staticmethod
+    def _context(page: Page, token: str) -> str:
+        pattern = re.compile(rf"(?<![\w]){re.escape(token)}(?![\w])")
+        for block in page.content.blocks:
+            if match := pattern.search(block.text):
+                return context_around(block.text, *match.span())
+        return token
 
     def _neighbours(self, word: str, pool) -> list[str]:
         return [candidate for candidate in edits1(word, self.letters) if candidate in pool and candidate != word]
