@@ -33,6 +33,7 @@ from .sources import Page
 
 PRICE_AFTER_NAME_BLOCKS = 3
 MAX_HEADING_CHARS = 90
+BLOCK_CACHE = 50_000
 MAX_PRICE_BLOCK_CHARS = 40  # a price shown with a product is a short block ("£49.99", "Was £89.99, now £74.99")
 
 _DIGIT = re.compile(r"\d")
@@ -198,6 +199,10 @@ class FactReader:
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.facts: list[Fact] = []
+        # What a block of text states does not depend on the page: headers, footers and
+        # shared templates repeat the same blocks on every page, so each is read once.
+        self._by_text: dict[str, tuple] = {}
+        self._found: list[tuple] = []
 
     def add(self, page: Page) -> None:
         self.pages.append(page)
@@ -205,13 +210,22 @@ class FactReader:
             if block.struck:
                 continue
             text = block.text
-            for sentence in sentences(text) if len(text) > 40 else [text]:
-                self._sentence(page, sentence)
+            stated = self._by_text.get(text)
+            if stated is None:
+                self._found = []
+                for sentence in sentences(text) if len(text) > 40 else [text]:
+                    self._sentence(page, sentence)
+                stated = tuple(self._found)
+                if len(self._by_text) >= BLOCK_CACHE:
+                    self._by_text.clear()
+                self._by_text[text] = stated
+            for kind, subject, value, context, pattern in stated:
+                self.facts.append(Fact(kind, subject, value, page.url, context, pattern))
 
     # -- per sentence ---------------------------------------------------------------------
 
     def _fact(self, kind, subject, value, page: Page, sentence: str, match_span, pattern: str) -> None:
-        self.facts.append(Fact(kind, subject, value, page.url, context_around(sentence, *match_span), pattern))
+        self._found.append((kind, subject, value, context_around(sentence, *match_span), pattern))
 
     def _sentence(self, page: Page, sentence: str) -> None:
         lowered = sentence.lower()
@@ -349,8 +363,8 @@ class FactReader:
                 price = _current_price(block.text)
                 if price is not None:
                     value, span = price
-                    self._fact("price", f"price of {current}", value, page, f"{current}: {block.text}",
-                               (0, len(current)), _money_pattern(value))
+                    self.facts.append(Fact("price", f"price of {current}", value, page.url,
+                                           f"{current}: {block.text}", _money_pattern(value)))
                     current = None
 
     @staticmethod
