@@ -51,7 +51,7 @@ def scan_command(app: AppContext, sources, base_url, accept, accept_file, rate, 
     database = app.database()  # checked before anything is fetched
     if any(s.lower().startswith(("http://", "https://")) or s.lower().endswith(".txt") for s in sources):
         info(f"Fetching URLs at most {rate:g} a second per host, {timeout:g} s each; only the hosts given.")
-    report = read_site(list(sources), options)
+    report = read_site(list(sources), options, progress=lambda n: info(f"… {n:,} pages read"))
     with database.write_session() as session:
         result = record_scan(session, report, list(sources), options)
         links = cause_links(session, result.seen)

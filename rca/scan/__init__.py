@@ -15,6 +15,7 @@ whose complaints report it. Nothing here prints.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -86,13 +87,15 @@ def read_accept_file(path: Path) -> list[str]:
     return [word for line in lines if (word := line.split("#", 1)[0].strip())]
 
 
-def read_site(sources: list[str], options: ScanOptions | None = None) -> SiteReport:
+def read_site(sources: list[str], options: ScanOptions | None = None,
+              progress: Callable[[int], None] | None = None) -> SiteReport:
+    """Read the sources and run every check; ``progress`` is told how many pages are read, now and then."""
     options = options or ScanOptions()
     options.check()
     started = time.perf_counter()
     reader = Reader(base_url=options.base_url, max_bytes=options.max_bytes, max_pages=options.max_pages,
                     rate=options.rate, timeout=options.timeout, obey_robots=options.obey_robots)
-    collection = reader.read(sources)
+    collection = reader.read(sources, progress)
     typos, facts = TypoChecker(options.accept), FactReader()
     for page in collection.pages.values():
         typos.add(page)

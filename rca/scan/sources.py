@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -33,6 +33,7 @@ MAX_SITEMAPS = 50
 PARALLEL_FROM = 400
 CHUNK_FILES = 100
 MAX_WORKERS = 4
+PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -119,8 +120,12 @@ class Collection:
     roots: dict[str, Path] = field(default_factory=dict)  # site origin -> folder its files are in
     fetcher: Fetcher | None = None
 
+    progress: Callable[[int], None] | None = None  # told the number of pages read, every PROGRESS_EVERY
+
     def add(self, page: Page) -> None:
         self.pages.setdefault(page.url, page)
+        if self.progress is not None and len(self.pages) % PROGRESS_EVERY == 0:
+            self.progress(len(self.pages))
 
 
 class Reader:
@@ -131,11 +136,11 @@ class Reader:
         self.max_pages = max_pages
         self.fetch_options = dict(rate=rate, timeout=timeout, max_bytes=max_bytes, obey_robots=obey_robots)
 
-    def read(self, sources: Iterable[str]) -> Collection:
+    def read(self, sources: Iterable[str], progress: Callable[[int], None] | None = None) -> Collection:
         sources = list(sources)
         if not sources:
             raise UsageError("give at least one SOURCE: a folder of HTML, a sitemap.xml, a URL or a file of URLs")
-        collection = Collection()
+        collection = Collection(progress=progress)
         urls: list[str] = []
         local: list[Path] = []
         for source in sources:
