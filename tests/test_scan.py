@@ -376,3 +376,14 @@ def test_every_control_and_format_character_is_removed_from_page_text():
     invisible = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cc", "Cf")]
     assert all(_INVISIBLE.fullmatch(ch) for ch in invisible)
     assert not _INVISIBLE.search("plain £ é ü 中文 — “quotes”")
+
+
+def test_markdown_and_plain_text_files_are_checked_too(tmp_path):
+    (tmp_path / "delivery.md").write_text("# Delivery\n\nStandard delivery takes **3-5 working days**.\n",
+                                          encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Returns\n\nStandard delivery takes 7-10 working days. We recieve returns "
+                                        "by post.\n", encoding="utf-8")
+    found = {p.fingerprint: p for p in read_site([str(tmp_path / "delivery.md"), str(tmp_path / "notes.txt")]).problems}
+    assert set(found) == {"typo|recieve", "conflict|delivery: standard delivery time"}
+    assert {o.page for o in found["conflict|delivery: standard delivery time"].observations} == \
+        {"/delivery.md", "/notes.txt"}

@@ -162,3 +162,11 @@ def test_a_fetcher_refuses_hosts_and_schemes_it_was_not_given(server):
     assert server.log == [] and fetcher.requests == []
     with pytest.raises(FetchFailed):
         Fetcher({"http://127.0.0.1:9"}, timeout=1).get("http://127.0.0.1:9/")  # nothing listens on port 9
+
+
+def test_a_file_of_urls_is_fetched_like_urls_on_the_command_line(server, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# our pages\n{server.base}/page\n\n{server.base}/page2\n", encoding="utf-8")
+    report = read_site([str(urls)], options())
+    assert sorted(report.collection.pages) == [f"{server.base}/page", f"{server.base}/page2"]
+    assert {p.fingerprint for p in report.problems} == {"typo|recieve", f"broken_link|{server.base}/missing"}
