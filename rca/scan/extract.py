@@ -30,6 +30,7 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "track", "wbr"})
 _STRUCK = frozenset({"del", "s", "strike"})
 _BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+_NO_ATTRS: dict[str, str | None] = {}
 _SPACES = str.maketrans("\t\n\r\f\v", "     ")
 # Every control (Cc) and format (Cf) character of Unicode 15: terminal escapes, NUL, soft hyphens,
 # bidi overrides, zero-widths, tag characters (tests/test_scan.py checks this against unicodedata).
@@ -118,7 +119,7 @@ class _Extractor(HTMLParser):
     # -- parser callbacks -------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs_list) -> None:
-        attrs = dict(attrs_list)  # html.parser gives attribute names lower-cased
+        attrs = dict(attrs_list) if attrs_list else _NO_ATTRS  # html.parser lower-cases the names
         if tag == "title":  # inside <head>, which is otherwise skipped
             self._in_title = True
             return
@@ -127,7 +128,7 @@ class _Extractor(HTMLParser):
         if tag in _VOID:
             self._void(tag, attrs)
             return
-        hides = tag in _SKIPPED or _hidden(attrs)
+        hides = tag in _SKIPPED or (bool(attrs) and _hidden(attrs))
         self._open.append((tag, hides))
         if hides:
             self._hiding += 1
