@@ -10,6 +10,7 @@ from .output import emit, format_option
 LIST_COLUMNS = ["key", "kind", "status", "pages", "reported", "title"]
 STATUSES = ["open", "fixed", "ignored", "all"]
 KINDS = ["typo", "conflict", "broken_link", "missing_image"]
+PAGES_SHOWN = 5
 
 
 @click.group("findings")
@@ -76,10 +77,16 @@ def findings_show(app: AppContext, key: str) -> None:
     if d["suggestion"]:
         click.echo(f"  suggestion: {_line(d['suggestion'])}")
     click.echo(f"  {_line(d['reported'])}" + (f" ({_line(d['link_reason'])})" if d["link_reason"] else ""))
-    click.echo("  where:")
+    by_value: dict[str, list[dict]] = {}
     for item in d["details"]:
-        click.echo(f"    {_line(item.get('page'))}  {_line(item.get('value'))}")
-        click.echo(f"      “{_line(item.get('context'))}”")
+        by_value.setdefault(_line(item.get("value")), []).append(item)
+    click.echo("  where:")
+    for value, items in sorted(by_value.items(), key=lambda pair: len(pair[1])):  # the odd one out first
+        click.echo(f"    {value}  ({len(items)} page{'s' if len(items) != 1 else ''})")
+        for item in items[:PAGES_SHOWN]:
+            click.echo(f"      {_line(item.get('page'))}: “{_line(item.get('context'))}”")
+        if len(items) > PAGES_SHOWN:
+            click.echo(f"      … and {len(items) - PAGES_SHOWN} more pages (all of them: rca findings list --format json)")
 
 
 @findings_group.command("ignore")
