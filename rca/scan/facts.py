@@ -300,7 +300,10 @@ class FactReader:
             value = _phone_value(match.group())
             if value is None:
                 continue
-            self._fact("phone", f"{_role(sentence)} phone", _pretty_phone(value), page, sentence,
+            # A number abroad (+353 …) is another country's line, not a different number for the same one.
+            country = f" (+{code.group(1)})" if value.startswith("+") and (
+                code := re.match(r"\+\s*(\d{1,3})", match.group())) else ""
+            self._fact("phone", f"{_role(sentence)} phone{country}", _pretty_phone(value), page, sentence,
                        match.span(), re.escape(value[-6:]))
 
     def _hours(self, page: Page, sentence: str) -> None:
