@@ -387,3 +387,12 @@ def test_markdown_and_plain_text_files_are_checked_too(tmp_path):
     assert set(found) == {"typo|recieve", "conflict|delivery: standard delivery time"}
     assert {o.page for o in found["conflict|delivery: standard delivery time"].observations} == \
         {"/delivery.md", "/notes.txt"}
+
+
+def test_two_folders_of_one_site_are_checked_against_each_other(tmp_path):
+    page(tmp_path / "shop", "index.html", "<a href='/guides/care'>Care guide</a><img src='/img/logo.png'>")
+    page(tmp_path / "guides-build", "guides/care.html", "<a href='/'>Home</a> <a href='/nowhere'>x</a>")
+    (tmp_path / "guides-build" / "img").mkdir()
+    (tmp_path / "guides-build" / "img" / "logo.png").write_bytes(b"\x89PNG")
+    found = {p.fingerprint for p in read_site([str(tmp_path / "shop"), str(tmp_path / "guides-build")]).problems}
+    assert found == {"broken_link|/nowhere"}

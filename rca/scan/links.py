@@ -9,7 +9,7 @@ body not read). Links to other hosts are never followed or fetched.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .fetch import FetchFailed, FetchRefused, origin
 from .problems import Observation, Problem
@@ -42,12 +42,7 @@ class LinkChecker:
         if not is_image and site + normalise_path(path) in self.known_pages:
             verdict = True
         elif site in self.collection.roots:
-            folder = self.collection.roots[site]
-            if is_image:
-                file = (folder / path.lstrip("/")).resolve()
-                verdict = file.is_file() and folder.resolve() in file.parents
-            else:
-                verdict = Reader._local_file(folder, path) is not None
+            verdict = any(self._in_folder(folder, path, is_image) for folder in self.collection.roots[site])
         elif self.collection.fetcher is not None and site in self.collection.fetcher.allowed:
             try:
                 verdict = self.collection.fetcher.get(target, body=False).status < 400
@@ -58,6 +53,13 @@ class LinkChecker:
             verdict = None
         self._verdicts[key] = verdict
         return verdict
+
+    @staticmethod
+    def _in_folder(folder, path: str, is_image: bool) -> bool:
+        if not is_image:
+            return Reader._local_file(folder, path) is not None
+        file = (folder / unquote(path).lstrip("/")).resolve()
+        return file.is_file() and folder.resolve() in file.parents
 
     def problems(self) -> list[Problem]:
         broken: dict[str, list[Observation]] = {}

@@ -117,7 +117,13 @@ class Collection:
 
     pages: dict[str, Page] = field(default_factory=dict)  # by page URL
     skipped: list[Skipped] = field(default_factory=list)
-    roots: dict[str, Path] = field(default_factory=dict)  # site origin -> folder its files are in
+    # site origin -> the folders its files are in (several folders can be parts of one site)
+    roots: dict[str, list[Path]] = field(default_factory=dict)
+
+    def add_root(self, site: str, folder: Path) -> None:
+        folders = self.roots.setdefault(origin(site), [])
+        if folder not in folders:
+            folders.append(folder)
     fetcher: Fetcher | None = None
 
     progress: Callable[[int], None] | None = None  # told the number of pages read, every PROGRESS_EVERY
@@ -173,7 +179,7 @@ class Reader:
     def _read_local(self, path: Path, collection: Collection) -> None:
         if path.is_dir():
             site = self.base_url or self._sitemap_origin(path / "sitemap.xml") or LOCAL_ORIGIN
-            collection.roots.setdefault(origin(site), path)
+            collection.add_root(site, path)
             files = sorted(self._files(path))
             room = self.max_pages - len(collection.pages)
             if len(files) > room:
@@ -189,7 +195,7 @@ class Reader:
             collection.skipped.append(Skipped(str(path), "not a page: rca scans .html, .md, .txt and sitemap.xml"))
         else:
             site = self.base_url or LOCAL_ORIGIN
-            collection.roots.setdefault(origin(site), path.parent)
+            collection.add_root(site, path.parent)
             self._read_file(path, "/" + path.name, site, collection)
 
     @staticmethod
@@ -222,7 +228,7 @@ class Reader:
                 collection.skipped.append(Skipped(str(sitemap), f"more than {self.max_pages:,} pages (--max-pages)"))
                 return
             site = self.base_url or origin(loc)
-            collection.roots.setdefault(origin(site), folder)
+            collection.add_root(site, folder)
             file = self._local_file(folder, urlsplit(loc).path)
             if file is None:
                 collection.skipped.append(Skipped(loc, f"listed in {sitemap.name} but no file for it in {folder}"))
