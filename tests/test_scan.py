@@ -126,10 +126,11 @@ def test_each_kind_of_conflict_lists_every_page_with_its_value(tmp_path):
 
 def test_old_prices_the_press_office_and_lines_abroad_are_not_conflicts(tmp_path):
     page(tmp_path, "p.html", "<h1>Pebble Speaker</h1><p>£59.99</p><p>Press: press@shop.example.com, 0161 496 0555</p>"
-                             "<p>Customer service: 0161 496 0000</p><p>From Ireland call +353 1 234 5678.</p>")
+                             "<p>Customer service: 0161 496 0000</p><p>From Ireland call +353 1 234 5678.</p>"
+                             "<p>You can cancel within 14 days of delivery.</p>")
     page(tmp_path, "sale.html", "<h3>Pebble Speaker</h3><p><del>£79.99</del> £59.99</p>"
                                 "<h3>Pebble Speaker</h3><p>Was £89.99, now £59.99</p>"
-                                "<p>Customer service: 0161 496 0000</p>")
+                                "<p>Customer service: 0161 496 0000</p><p>Standard delivery takes 3-5 days.</p>")
     assert not [fp for fp in fingerprints(tmp_path) if fp.startswith("conflict|")]
 
 

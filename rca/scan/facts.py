@@ -257,6 +257,8 @@ class FactReader:
             near_delivery = min((abs(p - match.start()) for p in delivery
                                  if not _COUNTED_FROM.fullmatch(sentence[match.end():p])), default=None)
             near_return = min(returns, key=lambda r: abs(r[0] - match.start()), default=None)
+            if near_delivery is None and near_return is None:
+                continue  # "cancel within 14 days of delivery": a time, but not of a delivery or a return
             if near_return is not None and (near_delivery is None
                                             or abs(near_return[0] - match.start()) <= near_delivery):
                 subject = "refund time" if near_return[1] else "return window"
