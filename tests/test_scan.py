@@ -397,3 +397,13 @@ def test_two_folders_of_one_site_are_checked_against_each_other(tmp_path):
     (tmp_path / "guides-build" / "img" / "logo.png").write_bytes(b"\x89PNG")
     found = {p.fingerprint for p in read_site([str(tmp_path / "shop"), str(tmp_path / "guides-build")]).problems}
     assert found == {"broken_link|/nowhere"}
+
+
+@pytest.mark.slow
+def test_hostile_local_pages_end_in_time_and_are_still_read(tmp_path):
+    """Megabytes of text without a full stop, and tens of thousands of unclosed tags: work grows linearly."""
+    words = ["delivery", "3-5", "days", "Monday", "9am", "£50", "code", "return", "Procced", "over"]
+    page(tmp_path, "run-on.html", "<p>" + " ".join(words[i % len(words)] for i in range(100_000)) + "</p>")
+    page(tmp_path, "nested.html", "<b>" * 20_000 + "Procced" + "</i>" * 20_000 + "<div>" * 10_000)
+    found = {p.fingerprint: p for p in read_site([str(tmp_path)]).problems}
+    assert found["typo|procced"].pages == ["/nested", "/run-on"]

@@ -12,6 +12,7 @@ so page text is safe to show in a terminal or a report wherever it goes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import NamedTuple
@@ -85,6 +86,7 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = PageText()
         self._open: list[tuple[str, bool]] = []  # (tag, whether it hides its content)
+        self._open_count: Counter = Counter()  # how many of each tag are open: end tags check it in O(1)
         self._hiding = 0
         self._struck = 0
         self._block_tags: list[str] = []
@@ -130,6 +132,7 @@ class _Extractor(HTMLParser):
             return
         hides = tag in _SKIPPED or (bool(attrs) and _hidden(attrs))
         self._open.append((tag, hides))
+        self._open_count[tag] += 1
         if hides:
             self._hiding += 1
         if self._hiding:
@@ -162,10 +165,11 @@ class _Extractor(HTMLParser):
             self._in_title = False
             self.page.title = clean_text("".join(self._title))
             return
-        if (tag, False) not in self._open and (tag, True) not in self._open:
+        if not self._open_count[tag]:
             return  # a stray end tag closes nothing
         while self._open:
             open_tag, hides = self._open.pop()
+            self._open_count[open_tag] -= 1
             self._close(open_tag, hides)
             if open_tag == tag:
                 break

@@ -34,6 +34,7 @@ from .sources import Page
 PRICE_AFTER_NAME_BLOCKS = 3
 MAX_HEADING_CHARS = 90
 BLOCK_CACHE = 50_000
+MAX_SENTENCE_CHARS = 500
 MAX_PRICE_BLOCK_CHARS = 40  # a price shown with a product is a short block ("£49.99", "Was £89.99, now £74.99")
 
 _DIGIT = re.compile(r"\d")
@@ -97,7 +98,18 @@ class Fact:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(text) if s]
+    """The sentences of a block; text that runs on without punctuation is cut into pieces of
+    at most MAX_SENTENCE_CHARS at spaces, so no page, however built, makes the work per sentence grow."""
+    found = []
+    for sentence in _SENTENCE.split(text):
+        while len(sentence) > MAX_SENTENCE_CHARS:
+            cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS)
+            cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+            found.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if sentence:
+            found.append(sentence)
+    return found
 
 
 def _number_range(low: str, high: str | None) -> str:
