@@ -16,13 +16,15 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
-## demo: import the sample exports, cluster them, write the executive PDF (database: out/demo.sqlite)
+## demo: import the sample exports, cluster them, scan the sample site, write the reports (database: out/demo.sqlite)
 demo: $(VENV)/.installed
 	mkdir -p out
 	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_export.csv sample_data/jira_export.csv sample_data/freshdesk_export.json
 	$(RCA) --db $(DEMO_DB) import sample_data/zendesk_tickets.json \
 	    --map custom_fields.360011112222=product --map custom_fields.360011113333=page_url
 	$(RCA) --db $(DEMO_DB) cluster
+	# our own pages: typos, facts that differ between pages, broken links; linked to the causes above
+	$(RCA) --db $(DEMO_DB) scan sample_data/site
 	$(RCA) --db $(DEMO_DB) report --kind team --out out/team-report.pdf
 	@echo "Explore the demo database: $(RCA) --db $(DEMO_DB) causes list"
 	@echo "Executive report:"

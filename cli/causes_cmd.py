@@ -71,8 +71,11 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
     Example:
       rca causes show RC-0007
     """
+    from rca.scan.records import cause_findings
+
     with app.database().session() as session:
         d = queries.cause_detail(session, key, weeks)
+        reported, findings = cause_findings(session, d.cause)  # what rca scan found on our pages
     c = d.cause
     click.echo(f"{c.key}  {c.title}")
     click.echo(f"  status {c.status}   owner {c.owner or '(none)'}   defect type {c.defect_type or '-'}")
@@ -93,6 +96,10 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
                           ("channels", d.breakdown.channels)):
         if values:
             click.echo(f"  top {title}: " + "; ".join(f"{v} ({n})" for v, n in values))
+    if findings:
+        click.echo(f"  on our own pages (rca scan): {reported}")
+        for finding in findings:
+            click.echo(f"    {finding.key} {finding.status}: {' '.join(finding.title.split())[:140]}")
     click.echo("  closest to its centre:")
     for complaint in d.representatives:
         text = " ".join(redact(f"{complaint.subject or ''} — {complaint.body or ''}").split())

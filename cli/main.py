@@ -70,6 +70,10 @@ def _register() -> None:
     for module in (db_cmd, import_cmd, cluster_cmd, causes_cmd, report_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from . import findings_cmd, scan_cmd  # noqa: E402  (rca scan, rca findings: issue 16)
+    for module in (scan_cmd, findings_cmd):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()

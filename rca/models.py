@@ -269,3 +269,65 @@ class ComplaintEmbedding(Base):
 
 
 __all__.append("ComplaintEmbedding")
+
+
+FINDING_KINDS = ("typo", "conflict", "broken_link", "missing_image")
+FINDING_STATUSES = ("open", "fixed", "ignored")
+
+
+class ScanRun(Base):
+    """One `rca scan` of the company's own pages (rca.scan)."""
+
+    __tablename__ = "scan_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pages_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    pages_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    # Why pages were skipped ("robots.txt disallows it", "redirects to another host" …), the first 200.
+    skipped: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    findings_new: Mapped[int] = mapped_column(Integer, default=0)
+    findings_fixed: Mapped[int] = mapped_column(Integer, default=0)
+    findings_open: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float | None] = mapped_column(Float)
+
+
+class Finding(Base):
+    """A problem on the company's own pages, tracked like a root cause.
+
+    ``fingerprint`` says what the problem *is* (the mis-spelt word, the fact
+    that differs, the link that is broken), never where or how often, so a
+    re-scan finds the same row again instead of adding a copy.
+    """
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(16), unique=True)  # F-0001, never reused
+    fingerprint: Mapped[str] = mapped_column(String(400), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(500))
+    suggestion: Mapped[str | None] = mapped_column(String(300))
+    # What was seen where: [{"value": …, "page": url, "context": …}, …]
+    details: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    pages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Words and patterns a complaint about this finding would contain (rca.scan.linking).
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status_note: Mapped[str | None] = mapped_column(Text)
+    cause_id: Mapped[int | None] = mapped_column(ForeignKey("root_causes.id"), index=True)
+    link_reason: Mapped[str | None] = mapped_column(String(300))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    fixed_at: Mapped[datetime | None]
+    first_scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"))
+    last_scan_id: Mapped[int | None] = mapped_column(ForeignKey("scan_runs.id"))
+
+    cause: Mapped[RootCause | None] = relationship()
+
+
+__all__ += ["Finding", "ScanRun"]

@@ -585,7 +585,11 @@ def _event_text(event) -> str:
 
 def build_report(session: Session, kind: str, period: Period, weeks: int = 12):
     if kind == "executive":
-        return executive_report(session, period, weeks)
-    if kind == "team":
-        return team_report(session, period, weeks)
-    raise UsageError(f"unknown report kind '{kind}': choose {' or '.join(KINDS)}")
+        report = executive_report(session, period, weeks)
+    elif kind == "team":
+        report = team_report(session, period, weeks)
+    else:
+        raise UsageError(f"unknown report kind '{kind}': choose {' or '.join(KINDS)}")
+    from .findings import findings_section  # our own pages (rca scan): a section of its own
+    report.findings = findings_section(session, kind)
+    return report
