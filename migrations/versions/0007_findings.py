@@ -6,7 +6,7 @@ findings tracked like root causes: a stable key, a status, and a link to the
 cause whose complaints report the same problem. scan_runs records each scan.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 15:45:00.000000
 """
 from alembic import op
