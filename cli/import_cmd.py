@@ -13,8 +13,9 @@ from rca.ingest.profiles import FIELDS, PROFILES
 from rca.export import write_csv
 from rca.rejects import iter_rejects
 
+from . import options as checked
 from .context import AppContext, pass_app
-from .output import emit, format_option, info
+from .output import echo, emit, format_option, info, terminal_text
 
 
 def parse_mappings(values: tuple[str, ...]) -> dict[str, str]:
@@ -35,7 +36,7 @@ def _progress_printer(name: str):
     if not sys.stderr.isatty():
         return None
     def show(rows: int) -> None:
-        click.echo(f"\r  {name}: {rows:,} rows read", err=True, nl=False)
+        click.echo(f"\r  {terminal_text(name)}: {rows:,} rows read", err=True, nl=False)
     return show
 
 
@@ -43,18 +44,18 @@ def _report(summary: ImportSummary) -> None:
     name = Path(summary.path).name
     if summary.already_imported is not None:
         batch = summary.already_imported
-        click.echo(f"{name}: already imported as batch {batch.id} on {batch.finished_at:%Y-%m-%d %H:%M} UTC "
+        echo(f"{name}: already imported as batch {batch.id} on {batch.finished_at:%Y-%m-%d %H:%M} UTC "
                    f"({batch.rows_new:,} new then) — 0 new. Use --force to read it again.")
         return
     encoding = f" {summary.encoding}" if summary.encoding else ""
-    click.echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{summary.source}\""
+    echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{summary.source}\""
                + (f", batch {summary.batch_id}" if not summary.dry_run else ", DRY RUN: nothing saved"))
-    click.echo(f"  read {summary.rows_read:,}  new {summary.new:,}  updated {summary.updated:,}  "
+    echo(f"  read {summary.rows_read:,}  new {summary.new:,}  updated {summary.updated:,}  "
                f"duplicate {summary.duplicate:,}  rejected {summary.rejected:,}  ({summary.seconds:.1f} s)")
     if summary.date_order:
-        click.echo(f"  dates read {summary.date_order}")
+        echo(f"  dates read {summary.date_order}")
     if summary.rejected and not summary.dry_run:
-        click.echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
+        echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
 
 
 @click.command("import")
@@ -95,14 +96,14 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
             summary = import_file(database, path, options, progress=_progress_printer(path.name))
         except (InputFileError, ProfileError) as exc:
             if sys.stderr.isatty():
-                click.echo("", err=True)
-            click.echo(f"Error: {exc}", err=True)
+                echo("", err=True)
+            echo(f"Error: {exc}", err=True)
             if isinstance(exc, InputFileError):
                 info("  nothing from this file was saved.")
             failed += 1
             continue
         if sys.stderr.isatty():
-            click.echo("", err=True)
+            echo("", err=True)
         _report(summary)
     if failed:
         raise click.exceptions.Exit(1)
@@ -120,8 +121,9 @@ def rejects_group() -> None:
 
 
 @rejects_group.command("list")
-@click.option("--batch", "batch_id", type=int, help="Only this import batch (its number is in the import summary).")
-@click.option("--limit", type=int, default=200, show_default=True, help="Show at most this many rows.")
+@click.option("--batch", "batch_id", type=checked.ID,
+              help="Only this import batch (its number is in the import summary).")
+@click.option("--limit", type=checked.LIMIT, default=200, show_default=True, help="Show at most this many rows.")
 @format_option
 @pass_app
 def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_format: str) -> None:
@@ -137,7 +139,7 @@ def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_forma
 
 
 @rejects_group.command("export")
-@click.option("--batch", "batch_id", type=int, help="Only this import batch.")
+@click.option("--batch", "batch_id", type=checked.ID, help="Only this import batch.")
 @pass_app
 def rejects_export(app: AppContext, batch_id: int | None) -> None:
     """Write rejected rows as CSV (reason, row number, then the original columns) to fix and re-import.
