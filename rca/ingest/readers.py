@@ -13,11 +13,13 @@ imports each file in one transaction, so it simply rolls back.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
 import json
 import re
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -86,8 +88,12 @@ class RawTable:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Open ``path``, detect its format and encoding, and return a streaming table."""
+def read_table(path: str | Path, on_read: ReadProgress | None = None) -> RawTable:
+    """Open ``path``, detect its format and encoding, and return a streaming table.
+
+    ``on_read(fraction)`` is called now and then with how much of the file the
+    rows read so far come from, so a long read is never silent.
+    """
     spath = str(path)
     p = Path(path)
     if not p.is_file():
@@ -97,10 +103,11 @@ def read_table(path: str | Path) -> RawTable:
     if not magic:
         raise InputFileError(spath, "the file is empty; export it again")
 
+    size = p.stat().st_size
     compressed = magic[:2] == b"\x1f\x8b"
     opener: Callable[[], IO[bytes]]
     if compressed:
-        opener = lambda: gzip.open(p, "rb")  # noqa: E731 - reopened for each pass
+        opener = lambda: gzip.GzipFile(fileobj=_Counted(open(p, "rb"), size, on_read))  # noqa: E731
         try:
             with opener() as g:
                 head = g.read(_SAMPLE_BYTES)
@@ -111,7 +118,7 @@ def read_table(path: str | Path) -> RawTable:
         if not head:
             raise InputFileError(spath, "the compressed file is empty; export it again")
     else:
-        opener = lambda: open(p, "rb")  # noqa: E731
+        opener = lambda: _Counted(open(p, "rb"), size, on_read)  # noqa: E731
         with opener() as f:
             head = f.read(_SAMPLE_BYTES)
             at_eof = not f.read(1)
@@ -121,7 +128,11 @@ def read_table(path: str | Path) -> RawTable:
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputFileError(spath, "is an old Excel .xls workbook; save it as .xlsx or CSV")
 
-    encoding = _detect_encoding(spath, head, at_eof)
+    quiet = _quiet(opener, compressed, p)
+    encoding = _detect_encoding(spath, head, at_eof, quiet, size if compressed else None)
+    if not head.strip(b" \t\r\n\f\v\x00") and not at_eof:
+        # Megabytes of blank lines or padding before the data: sample where it starts.
+        head, at_eof = _sample_after_blanks(spath, quiet, encoding)
     text_head = _decode_sample(head, encoding, at_eof)
     if _looks_binary(text_head):
         raise InputFileError(spath, _NOT_A_TABLE)
@@ -139,17 +150,83 @@ def read_table(path: str | Path) -> RawTable:
     return _read_csv(spath, opener, encoding, compressed, text_head)
 
 
+ReadProgress = Callable[[float], None]
+_PROGRESS_SECONDS = 0.5
+
+
+class _Counted(io.RawIOBase):
+    """A file that reports now and then how much of it has been read."""
+
+    def __init__(self, raw: IO[bytes], size: int, on_read: ReadProgress | None):
+        self._raw = raw
+        self._size = max(size, 1)
+        self._on_read = on_read
+        self._next_report = time.monotonic() + _PROGRESS_SECONDS
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        if self._on_read is not None and time.monotonic() >= self._next_report:
+            self._next_report = time.monotonic() + _PROGRESS_SECONDS
+            self._on_read(min(self._raw.tell() / self._size, 1.0))
+        return count
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _quiet(opener: Callable[[], IO[bytes]], compressed: bool, p: Path) -> Callable[[], IO[bytes]]:
+    """The same bytes without progress reports: for the passes that only look."""
+    if compressed:
+        return lambda: gzip.open(p, "rb")
+    return lambda: open(p, "rb")
+
+
+def _sample_after_blanks(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> tuple[bytes, bool]:
+    """The first _SAMPLE_BYTES from the first byte that is not blank."""
+    blank = b" \t\r\n\f\v\x00" if not encoding.startswith("utf-16") else None
+    with opener() as raw:
+        while True:
+            block = raw.read(1 << 20)
+            if not block:
+                return b"", True
+            if blank is None or block.strip(blank):
+                start = 0 if blank is None else len(block) - len(block.lstrip(blank))
+                if blank is None:
+                    return block[:_SAMPLE_BYTES], False
+                sample = block[start:start + _SAMPLE_BYTES]
+                if len(sample) < _SAMPLE_BYTES:
+                    sample += raw.read(_SAMPLE_BYTES - len(sample))
+                return sample, not raw.read(1)
+
+
 # --------------------------------------------------------------------------- encoding
 
 
-def _detect_encoding(path: str, head: bytes, at_eof: bool) -> str:
-    """BOMs first, then BOM-less UTF-16 by its NUL pattern, then UTF-8, else cp1252."""
+def _detect_encoding(path: str, head: bytes, at_eof: bool, opener: Callable[[], IO[bytes]],
+                     compressed_size: int | None = None) -> str:
+    """BOMs first, then BOM-less UTF-16 by its NUL pattern, then UTF-8 or Windows-1252
+    on the evidence of the whole file (see :func:`_utf8_evidence`)."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        utf8 = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    else:
+        utf8 = "utf-8"
     sample = head[:4096]
-    if len(sample) >= 4:
+    if utf8 == "utf-8" and len(sample) >= 4:
         # ASCII text in UTF-16 has a NUL in every other byte; plain text has none.
         even_nuls = sample[0::2].count(0)
         odd_nuls = sample[1::2].count(0)
@@ -158,18 +235,96 @@ def _detect_encoding(path: str, head: bytes, at_eof: bool) -> str:
             return "utf-16-le"
         if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
             return "utf-16-be"
+    evidence = _utf8_evidence(path, opener, compressed_size)
+    if evidence.first_bad is None:
+        return utf8
+    offset, line, byte = evidence.first_bad
+    if evidence.multibyte or utf8 == "utf-8-sig":
+        # Valid UTF-8 letters and bytes that are not UTF-8 in one file: decoding
+        # it either way garbles one of them, so say where it breaks.
+        raise InputFileError(path, f"mixes UTF-8 with another encoding: byte 0x{byte:02X} (byte {offset + 1:,} "
+                                   "of the file) is not valid UTF-8 although other lines are; fix that line or "
+                                   "re-export the file as UTF-8", f"line {line}")
+    # Not UTF-8 anywhere: the usual suspect is a Windows (Excel) export. cp1252
+    # leaves five bytes undefined; latin-1 decodes everything.
+    return "latin-1" if evidence.cp1252_undefined else "cp1252"
+
+
+@dataclass
+class _Utf8Evidence:
+    multibyte: bool = False  # valid UTF-8 sequences of non-ASCII characters were seen
+    first_bad: tuple[int, int, int] | None = None  # (byte offset, line, byte) of the first non-UTF-8 byte
+    cp1252_undefined: bool = False
+
+
+# A non-ASCII character written in UTF-8 (what a Windows-1252 file almost never holds).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# A gzip file that expands more than this much is a decompression bomb, not an export
+# (real exports compress 3-20x; gzip's ceiling is about 1,000x).
+_MAX_EXPANSION = 200
+_EXPANSION_CHECKED_AFTER = 64 << 20
+
+
+def _utf8_evidence(path: str, opener: Callable[[], IO[bytes]], compressed_size: int | None) -> _Utf8Evidence:
+    """Read the whole file once: is it UTF-8, and if not, where does that break?
+
+    The first 64 KB are not enough: one stray Windows byte there would make a
+    UTF-8 file decode as Windows-1252 (cafÃ©), and a Windows file whose first
+    accent comes late would be refused as broken UTF-8.
+    """
+    found = _Utf8Evidence()
+    offset = lines = 0
+    carry = b""
     try:
-        # final=False: the sample may end inside a multi-byte character.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass  # not UTF-8: the usual suspect is a Windows (Excel) export
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 decodes everything.
-        return "latin-1"
+        with opener() as raw:
+            while True:
+                block = raw.read(1 << 20)
+                final = not block
+                data = carry + block
+                data, carry = (data, b"") if final else _split_incomplete(data)
+                if compressed_size is not None and offset > _EXPANSION_CHECKED_AFTER \
+                        and offset > _MAX_EXPANSION * compressed_size:
+                    raise InputFileError(path, f"the gzip file expands more than {_MAX_EXPANSION} times "
+                                               f"({compressed_size:,} bytes to over {offset:,}): it is a "
+                                               "decompression bomb or not an export; compress the real export")
+                if not data.isascii():
+                    _inspect_non_ascii(data, offset, lines, found)
+                    if found.multibyte and found.first_bad is not None:
+                        return found
+                if final:
+                    return found
+                offset += len(data)
+                lines += _count_lines(data)
+    except (OSError, EOFError, zlib.error):
+        return found  # a corrupt gzip stream: reported with its reason when the rows are read
+
+
+def _inspect_non_ascii(data: bytes, offset: int, lines: int, found: _Utf8Evidence) -> None:
+    if found.first_bad is None:
+        try:
+            data.decode("utf-8")
+            found.multibyte = True
+            return
+        except UnicodeDecodeError as exc:
+            found.first_bad = (offset + exc.start, lines + _count_lines(data[:exc.start]) + 1,
+                               data[exc.start])
+    if not found.multibyte and _UTF8_SEQUENCE.search(data):
+        found.multibyte = True
+    if not found.cp1252_undefined:
+        found.cp1252_undefined = any(b in data for b in _CP1252_UNDEFINED)
+
+
+def _split_incomplete(data: bytes) -> tuple[bytes, bytes]:
+    """``data`` cut before a UTF-8 sequence its last bytes only begin."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data, b""
+        if byte >= 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return (data[:-back], data[-back:]) if needed > back else (data, b"")
+    return data, b""
 
 
 def _decode_sample(head: bytes, encoding: str, at_eof: bool) -> str:
@@ -661,25 +816,218 @@ def _looks_like_jsonl(text: str, at_eof: bool) -> bool:
 
 def _read_json(path: str, opener: Callable[[], IO[bytes]], encoding: str,
                compressed: bool) -> RawTable:
-    try:
-        with _text_stream(opener(), encoding, newline=None) as stream:
-            text = stream.read()
-    except _STREAM_FAILURES as exc:
-        raise _stream_errors(path, opener, encoding, exc) from exc
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise _too_deep(path, "the document") from None
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+    """A JSON array of records, or an object holding one, read one record at a time.
+
+    An object is read twice: once to find which of its lists holds the records
+    (without keeping any), then to stream that list. Memory is bounded by the
+    largest record, whatever the padding or the number of records.
+    """
+    if _first_json_char(path, opener, encoding) == "{":
+        key = _choose_record_list(path, opener, encoding)
+        if key is _JSONL:
             # JSON Lines whose first record was too big for the detection sample.
             return _read_jsonl(path, opener, encoding, compressed)
-        raise _json_error(path, text, exc) from exc
-    records = _records_from_json(path, data)
-    flat = [_flatten_checked(path, rec, f"record {i}") for i, rec in enumerate(records, 1)]
-    columns = _union_columns(flat[:_COLUMN_SCAN_RECORDS])
-    rows = ((i, rec) for i, rec in enumerate(flat, 1))
-    return RawTable(path, "json", encoding, columns, rows, compressed)
+        if key is None:
+            return RawTable(path, "json", encoding, [], iter(()), compressed)  # {"tickets": [], "count": 0}
+    else:
+        key = None
+    records = _json_records(path, opener, encoding, key)
+    head: list[tuple[int, dict[str, Any]]] = []
+    for item in records:
+        head.append(item)
+        if len(head) >= _COLUMN_SCAN_RECORDS:
+            break
+    columns = _union_columns([rec for _, rec in head])
+    return RawTable(path, "json", encoding, columns, chain(head, records), compressed)
+
+
+_JSONL = object()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# One record may be big (a pasted log), not unbounded.
+MAX_JSON_RECORD_CHARS = 64 << 20
+_JSON_READ_CHARS = 1 << 20
+
+
+class _JsonText:
+    """A JSON document decoded piece by piece from a text stream.
+
+    Only the text from the value being read onwards is kept; ``line_base``
+    counts the lines of what was dropped, so errors still name the file's line.
+    """
+
+    def __init__(self, path: str, stream: IO[str]):
+        self.path = path
+        self.stream = stream
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.line_base = 0
+        self.decoder = json.JSONDecoder()
+
+    def _more(self, chars: int = _JSON_READ_CHARS) -> bool:
+        if self.eof:
+            return False
+        if self.pos > _JSON_READ_CHARS:
+            self.line_base += self.text.count("\n", 0, self.pos)
+            self.text = self.text[self.pos:]
+            self.pos = 0
+        piece = self.stream.read(chars)
+        if not piece:
+            self.eof = True
+            return False
+        self.text += piece
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            self.pos = _JSON_SPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self._more():
+                return ""
+
+    def expect(self, chars: str, what: str) -> str:
+        ch = self.peek()
+        if not ch or ch not in chars:
+            raise self._error(f"expected {what}" if ch else None)
+        self.pos += 1
+        return ch
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.pos)
+            except RecursionError:
+                raise _too_deep(self.path, self.where()) from None
+            except json.JSONDecodeError as exc:
+                size = len(self.text) - self.pos
+                near_end = exc.pos > len(self.text) - 1000 or exc.msg.startswith("Unterminated string")
+                if near_end and size > MAX_JSON_RECORD_CHARS:
+                    raise InputFileError(self.path, f"a JSON value is longer than {MAX_JSON_RECORD_CHARS:,} "
+                                                    "characters; split the export", self.where()) from None
+                # Perhaps only cut off by the end of what was read so far: read on.
+                if near_end and self._more(max(size, _JSON_READ_CHARS)):
+                    continue
+                raise _json_error(self.path, self.text, exc, self.line_base) from None
+            if end == len(self.text) and self._more():
+                continue  # a number may go on in what is not read yet
+            raw = self.text[self.pos:end]
+            self.pos = end
+            if "\\u" in raw:
+                value = _without_lone_surrogates(value)
+            return value
+
+    def where(self) -> str:
+        return f"line {self.line_base + self.text.count(chr(10), 0, self.pos) + 1}"
+
+    def _error(self, problem: str | None) -> InputFileError:
+        if problem is None:
+            return InputFileError(self.path, "JSON ends early; the file looks truncated, export it again",
+                                  self.where())
+        return InputFileError(self.path, f"invalid JSON ({problem})", self.where())
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here."""
+        self.expect("[", "'['")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.expect(",]", "',' or ']'") == "]":
+                return
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that starts here; the caller reads or skips each value."""
+        self.expect("{", "'{'")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self.value()
+            self.expect(":", "':'")
+            yield key
+            if self.expect(",}", "',' or '}'") == "}":
+                return
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape half a character (\\ud800); such text cannot be stored: U+FFFD instead."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@contextlib.contextmanager
+def _json_text(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> Iterator[_JsonText]:
+    try:
+        with _text_stream(opener(), encoding, newline=None) as stream:
+            yield _JsonText(path, stream)
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+
+
+def _first_json_char(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> str:
+    with _json_text(path, opener, encoding) as doc:
+        return doc.peek().lstrip("\ufeff")[:1]
+
+
+def _choose_record_list(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> Any:
+    """Which key of the top-level object holds the records (None: only empty lists;
+    _JSONL: the file is JSON Lines)."""
+    lists: dict[str, int] = {}
+    empty = False
+    with _json_text(path, opener, encoding) as doc:
+        for key in doc.members():
+            if doc.peek() != "[":
+                doc.value()
+                continue
+            count = 0
+            records = True
+            for count, item in enumerate(doc.items(), 1):
+                records = records and (count > 50 or isinstance(item, dict))
+            if count and records:
+                lists[key] = count
+            empty = empty or not count
+        if doc.peek():
+            if doc.peek() == "{":
+                return _JSONL
+            raise doc._error("extra data after the document")
+    if not lists:
+        if empty:
+            return None
+        raise InputFileError(path, "the JSON object holds no list of records; export a list of tickets")
+    for key in _WRAPPER_KEYS:
+        if key in lists:
+            return key
+    return max(lists, key=lists.__getitem__)
+
+
+def _json_records(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+                  key: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    with _json_text(path, opener, encoding) as doc:
+        first = doc.peek()
+        if key is not None:
+            for member in doc.members():
+                if member == key:
+                    break
+                doc.value()
+        elif first != "[":
+            doc.value()  # a complete single value, or the error that says why not
+            raise InputFileError(path, "the JSON document is a single value, not a list of records")
+        for number, record in enumerate(doc.items(), 1):
+            yield number, _flatten_checked(path, record, f"record {number}")
+        if key is None and doc.peek():
+            raise doc._error("extra data after the list of records")
 
 
 def _too_deep(path: str, where: str) -> InputFileError:
@@ -694,25 +1042,6 @@ def _json_error(path: str, text: str, exc: json.JSONDecodeError,
                               f"line {exc.lineno + line_offset} column {exc.colno}")
     return InputFileError(path, f"invalid JSON ({exc.msg})",
                           f"line {exc.lineno + line_offset} column {exc.colno}")
-
-
-def _records_from_json(path: str, data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        lists = {k: v for k, v in data.items()
-                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v[:50])}
-        if not lists:
-            empty = [k for k, v in data.items() if isinstance(v, list) and not v]
-            if empty:
-                return []  # e.g. {"tickets": [], "count": 0}: a valid export with no rows
-            raise InputFileError(path, "the JSON object holds no list of records; "
-                                       "export a list of tickets")
-        for key in _WRAPPER_KEYS:
-            if key in lists:
-                return lists[key]
-        return max(lists.values(), key=len)
-    raise InputFileError(path, "the JSON document is a single value, not a list of records")
 
 
 def _flatten_checked(path: str, record: Any, where: str) -> dict[str, Any]:
