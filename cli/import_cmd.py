@@ -32,12 +32,24 @@ def parse_mappings(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _progress_printer(name: str):
+def _progress_printers(name: str):
+    """(rows stored, fraction of the file read) callbacks for a terminal; (None, None) otherwise."""
     if not sys.stderr.isatty():
-        return None
-    def show(rows: int) -> None:
-        click.echo(f"\r  {terminal_text(name)}: {rows:,} rows read", err=True, nl=False)
-    return show
+        return None, None
+    state = {"rows": 0, "read": 0.0}
+
+    def show() -> None:
+        click.echo(f"\r  {terminal_text(name)}: {state['rows']:,} rows read ({state['read']:.0%} of the file)",
+                   err=True, nl=False)
+
+    def rows(count: int) -> None:
+        state["rows"] = count
+        show()
+
+    def read(fraction: float) -> None:
+        state["read"] = fraction
+        show()
+    return rows, read
 
 
 def _report(summary: ImportSummary) -> None:
@@ -54,6 +66,8 @@ def _report(summary: ImportSummary) -> None:
                f"duplicate {summary.duplicate:,}  rejected {summary.rejected:,}  ({summary.seconds:.1f} s)")
     if summary.date_order:
         echo(f"  dates read {summary.date_order}")
+    for note in summary.notes:
+        echo(f"  note: {note}")
     if summary.rejected and not summary.dry_run:
         echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
 
@@ -93,7 +107,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
     failed = 0
     for path in files:
         try:
-            summary = import_file(database, path, options, progress=_progress_printer(path.name))
+            rows_progress, read_progress = _progress_printers(path.name)
+            summary = import_file(database, path, options, progress=rows_progress, read_progress=read_progress)
         except (InputFileError, ProfileError) as exc:
             if sys.stderr.isatty():
                 echo("", err=True)

@@ -78,6 +78,7 @@ class ImportSummary:
     already_imported: ImportBatch | None = None
     field_columns: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader decided (renamed columns …)
 
 
 ProgressCallback = Callable[[int], None]
@@ -261,8 +262,13 @@ def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[l
 
 
 def import_file(database: Database, path: str | os.PathLike, options: ImportOptions | None = None,
-                progress: ProgressCallback | None = None) -> ImportSummary:
-    """Import one export file; all of it is stored, or (on error) none of it."""
+                progress: ProgressCallback | None = None,
+                read_progress: Callable[[float], None] | None = None) -> ImportSummary:
+    """Import one export file; all of it is stored, or (on error) none of it.
+
+    ``progress(rows)`` after each chunk stored; ``read_progress(fraction)`` now
+    and then while the file is read (also where no row comes out, as in blank lines).
+    """
     options = options or ImportOptions()
     path = Path(path)
     started = time.perf_counter()
@@ -270,7 +276,8 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
     if not path.is_file():
         raise InputFileError(str(path), "no such file" if not path.exists() else "not a file")
     sha = file_sha256(path)
-    table = read_table(path)
+    table = read_table(path, on_read=read_progress)
+    summary.notes.extend(table.notes)
     mapper = _resolve_mapper(table, options)
     summary.profile = mapper.profile.name
     summary.file_format = table.format

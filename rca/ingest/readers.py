@@ -22,7 +22,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -72,6 +72,7 @@ class RawTable:
     # again, as raw blocks of whole lines for worker processes to parse.
     block_source: Callable[[], Iterator[Block]] | None = None
     block_layout: BlockLayout | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader decided that the user should know
 
     def close(self) -> None:
         """Release the file early (an abandoned iterator closes it when collected)."""
@@ -448,9 +449,10 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     stream = _text_stream(raw, encoding)
     # strict: an unterminated quote at the end of the file must be an error,
     # not one giant last field that silently swallows the remaining rows.
-    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    blanks = _BlankLines()
+    reader = csv.reader(blanks.lines(stream), delimiter=delimiter, strict=True)
     try:
-        header = _first_record(reader, skip_sep=has_sep_line)
+        header = _first_record(reader, skip_sep=has_sep_line, blanks=blanks)
     except (csv.Error, *_STREAM_FAILURES) as exc:
         stream.close()
         if isinstance(exc, csv.Error):
@@ -462,18 +464,21 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     if header:
         header[0] = header[0].lstrip("\ufeff")
     fmt = "tsv" if delimiter == "\t" else "csv"
+    header, notes = _distinct_identifiers(header)
     columns = tuple(header)
-    rows = _csv_rows(path, opener, encoding, stream, reader, columns)
+    rows = _csv_rows(path, opener, encoding, stream, reader, columns, blanks)
     block_source = layout = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
         layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns)
-        header_lines = reader.line_num
+        header_lines = reader.line_num + blanks.skipped
         block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True)  # noqa: E731
-    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout)
+    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout,
+                    notes=notes)
 
 
-def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
+def _first_record(reader: Any, skip_sep: bool, blanks: _BlankLines) -> list[str] | None:
     for row in reader:
+        blanks.between = True
         if skip_sep:
             skip_sep = False
             continue
@@ -482,11 +487,33 @@ def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
     return None
 
 
+class _BlankLines:
+    """Empty lines between records, dropped before csv.reader sees them.
+
+    csv.reader turns each empty line into an empty row that costs a trip
+    through the import loop; a file of a billion line breaks took minutes.
+    Only a line that starts a record may go (``between`` is set again after
+    each record): inside a quoted field an empty line is data.
+    """
+
+    def __init__(self) -> None:
+        self.skipped = 0  # physical lines dropped so far
+        self.between = True
+
+    def lines(self, source: Iterable[str]) -> Iterator[str]:
+        for line in source:
+            if self.between and (line == "\n" or line == "\r\n" or line == "\r"):
+                self.skipped += 1
+                continue
+            self.between = False
+            yield line
+
+
 def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
-              reader: Any, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+              reader: Any, columns: tuple[str, ...], blanks: _BlankLines) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
-            yield from _csv_records(reader, columns, reader.line_num + 1)
+            yield from _csv_records(reader, columns, reader.line_num + blanks.skipped + 1, blanks)
     except _BrokenRecord as broken:
         raise InputFileError(path, _csv_problem(broken.error), f"line {broken.line}") from broken.error
     except _STREAM_FAILURES as exc:
@@ -502,20 +529,22 @@ class _BrokenRecord(Exception):
         self.line = line
 
 
-def _csv_records(reader: Any, columns: tuple[str, ...],
-                 first_line: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_records(reader: Any, columns: tuple[str, ...], first_line: int,
+                 blanks: _BlankLines | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """(physical line where the record starts, record) for each non-blank record;
     ``first_line`` is the line the reader's first line has in the file."""
     ncols = len(columns)
     repeated = _repeated_positions(list(columns))
-    offset = first_line - reader.line_num - 1
+    blanks = blanks or _BlankLines()  # empty lines the reader never saw, before the current record
+    offset = first_line - reader.line_num - 1 - blanks.skipped
     prev_line = reader.line_num
     try:
         if not repeated:
             # Hot loop: a few µs per row. No regexes, no per-cell calls.
             for row in reader:
-                start = prev_line + 1 + offset
+                start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
+                blanks.between = True
                 if len(row) == ncols:
                     if "" not in row:  # no empty cell: dict(zip()) runs in C
                         yield start, dict(zip(columns, row))
@@ -525,12 +554,13 @@ def _csv_records(reader: Any, columns: tuple[str, ...],
                     yield start, _ragged(columns, row, None)
         else:
             for row in reader:
-                start = prev_line + 1 + offset
+                start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
+                blanks.between = True
                 if any(row):
                     yield start, _ragged(columns, row, repeated)
     except csv.Error as exc:
-        raise _BrokenRecord(exc, prev_line + 1 + offset) from exc
+        raise _BrokenRecord(exc, prev_line + 1 + offset + blanks.skipped) from exc
 
 
 # --------------------------------------------------------------------------- files in blocks
@@ -615,7 +645,9 @@ def _blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str, header_li
                     continue
                 block = pending[:cut]
                 pending = pending[cut:]
-                yield Block(first_line, block, last=False)
+                if block.strip(b"\r\n"):
+                    yield Block(first_line, block, last=False)
+                # else: only blank lines (padding, a hostile file): nothing for a worker to do
                 first_line += _count_lines(block)
             yield Block(first_line, pending, last=True)
     except _STREAM_FAILURES as exc:
@@ -695,6 +727,35 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"malformed CSV ({msg})"
 
 
+# A column that names one record (Id, Key, Ticket number) cannot hold a list:
+# repeated, its copies are different columns, not values to merge.
+_IDENTIFIER_NAME = re.compile(r"(?:^|[\s_.#-])(?:id|key|number|no|#)\s*$", re.IGNORECASE)
+
+
+def _distinct_identifiers(header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with repeated identifier columns renamed 'Id (2)', 'Id (3)', and notes saying so.
+
+    Other repeated columns (Jira's Labels, Comment) stay one column of many values.
+    """
+    seen: dict[str, int] = {}
+    renamed: list[str] = []
+    notes: list[str] = []
+    taken = set(header)
+    for name in header:
+        count = seen[name] = seen.get(name, 0) + 1
+        if count > 1 and _IDENTIFIER_NAME.search(name.strip()):
+            new = f"{name} ({count})"
+            while new in taken:
+                new += "'"
+            taken.add(new)
+            notes.append(f"the column '{name}' appears more than once: copy {count} is read as '{new}' "
+                         f"(the first '{name}' is the one profiles use; --map '{new}=FIELD' picks another)")
+            renamed.append(new)
+        else:
+            renamed.append(name)
+    return renamed, notes
+
+
 def _repeated_positions(columns: list[str]) -> dict[str, list[int]]:
     """Column name -> positions, only for names that occur more than once."""
     positions: dict[str, list[int]] = {}
@@ -737,6 +798,7 @@ def _read_xlsx(path: str, opener: Callable[[], IO[bytes]], compressed: bool) -> 
     try:
         # openpyxl needs a seekable file; a gzipped workbook is read into memory.
         source: Any = io.BytesIO(opener().read()) if compressed else opener()
+        _refuse_zip_bomb(path, source)
         wb = load_workbook(source, read_only=True, data_only=True)
         if not wb.worksheets:
             raise InputFileError(path, "the workbook has no sheets")
@@ -752,16 +814,17 @@ def _read_xlsx(path: str, opener: Callable[[], IO[bytes]], compressed: bool) -> 
     except InputFileError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError,
-            zlib.error, ValueError) as exc:
-        raise InputFileError(path, f"the Excel file is corrupt or not an .xlsx workbook ({exc}); "
+            zlib.error, ValueError, *_XML_FAILURES) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt or not an .xlsx workbook ({_first_line(exc)}); "
                                    "open and save it again in Excel, or export CSV") from exc
     if header is None:
         wb.close()
         raise InputFileError(path, "the first sheet of the workbook is empty")
     while header and not header[-1].strip():
         header.pop()  # read-only sheets often report trailing blank columns
+    header, notes = _distinct_identifiers(header)
     return RawTable(path, "xlsx", None, list(header),
-                    _xlsx_rows(path, wb, it, header, header_row), compressed)
+                    _xlsx_rows(path, wb, it, header, header_row), compressed, notes=notes)
 
 
 def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[str],
@@ -788,11 +851,50 @@ def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[s
             if extra:
                 record[OVERFLOW_KEY] = extra
             yield number, record
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(path, f"the Excel file is corrupt ({exc}); open and save it "
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError, *_XML_FAILURES) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt ({_first_line(exc)}); open and save it "
                                    "again in Excel, or export CSV") from exc
     finally:
         wb.close()
+
+
+def _xml_failures() -> tuple[type[BaseException], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    failures: list[type[BaseException]] = [ParseError]
+    try:
+        # openpyxl parses with defusedxml when it is installed (rca requires it):
+        # entity expansion (billion laughs) and external entities are refused.
+        from defusedxml import DefusedXmlException
+        failures.append(DefusedXmlException)
+    except ImportError:
+        pass
+    return tuple(failures)
+
+
+_XML_FAILURES = _xml_failures()
+# A workbook part that expands more than this much is a zip bomb (a 300 KB file
+# holding one 300 MB string), refused before openpyxl loads it into memory.
+_MAX_XLSX_PART_BYTES = 256 << 20
+
+
+def _refuse_zip_bomb(path: str, source: IO[bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        for member in archive.infolist():
+            if member.file_size > _MAX_XLSX_PART_BYTES or (
+                    member.file_size > _EXPANSION_CHECKED_AFTER
+                    and member.file_size > _MAX_EXPANSION * max(member.compress_size, 1)):
+                raise InputFileError(path, f"the workbook part {member.filename} expands to "
+                                           f"{member.file_size:,} bytes (from {member.compress_size:,}): "
+                                           "a zip bomb or not a real export; export the data as CSV")
+    source.seek(0)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -1130,4 +1232,6 @@ def _jsonl_lines(path: str, lines: Iterable[str], first_line: int) -> Iterator[t
             raise _too_deep(path, f"line {number}") from None
         except json.JSONDecodeError as exc:
             raise _json_error(path, line, exc, number - 1) from exc
+        if "\\u" in line:
+            value = _without_lone_surrogates(value)
         yield number, _flatten_checked(path, value, f"line {number}")
