@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from rca.errors import InputFileError, ProfileError, UsageError
+from rca.errors import InputFileError, Interrupted, ProfileError, UsageError
 from rca.ingest.pipeline import ImportOptions, ImportSummary, import_file
 from rca.ingest.profiles import FIELDS, PROFILES
 from rca.export import write_csv
@@ -105,10 +105,15 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
                             dayfirst=dayfirst, dry_run=dry_run, force=force)
     database = app.database()
     failed = 0
+    saved: list[str] = []
     for path in files:
         try:
             rows_progress, read_progress = _progress_printers(path.name)
             summary = import_file(database, path, options, progress=rows_progress, read_progress=read_progress)
+        except Interrupted as exc:
+            raise Interrupted(f"{exc}{_kept(saved)}") from None
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted between files{_kept(saved)}") from None
         except (InputFileError, ProfileError) as exc:
             if sys.stderr.isatty():
                 echo("", err=True)
@@ -119,9 +124,20 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
             continue
         if sys.stderr.isatty():
             echo("", err=True)
-        _report(summary)
+        if not summary.dry_run and summary.already_imported is None:
+            saved.append(path.name)
+        try:
+            _report(summary)
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted{_kept(saved)}") from None
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _kept(saved: list[str]) -> str:
+    if not saved:
+        return ""
+    return f"; {len(saved)} file(s) imported before it are saved ({', '.join(saved)})"
 
 
 @click.group("rejects")

@@ -9,12 +9,14 @@ read at all raises and leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import json
 import os
 import queue
 import secrets
+import signal
 import sqlite3
 import threading
 import time
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..defects import classify_defect, normalize_defect_type
-from ..errors import InputFileError, ProfileError, UsageError
+from ..errors import InputFileError, Interrupted, ProfileError, UsageError
 from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
@@ -268,7 +270,33 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
 
     ``progress(rows)`` after each chunk stored; ``read_progress(fraction)`` now
     and then while the file is read (also where no row comes out, as in blank lines).
+    Ctrl-C raises :class:`~rca.errors.Interrupted` saying whether the file was saved.
     """
+    batch_ids: list[int] = []  # the batch, once it exists
+    try:
+        return _import_file(database, path, options, progress, read_progress, batch_ids)
+    except KeyboardInterrupt:
+        raise _interrupted(database, Path(path).name, batch_ids) from None
+
+
+def _interrupted(database: Database, name: str, batch_ids: list[int]) -> Interrupted:
+    """The truth after Ctrl-C: the batch row exists only if its transaction committed."""
+    if batch_ids:
+        try:
+            with database.session() as session:
+                batch = session.get(ImportBatch, batch_ids[0])
+        except (OperationalError, sqlite3.Error):
+            batch = None
+        if batch is not None and batch.finished_at is not None:
+            return Interrupted(f"interrupted after {name} was saved whole (batch {batch.id}, "
+                               f"{batch.rows_new:,} new): nothing is half-done")
+    return Interrupted(f"interrupted: nothing from {name} was saved (its transaction was rolled back); "
+                       "run the import again")
+
+
+def _import_file(database: Database, path: str | os.PathLike, options: ImportOptions | None,
+                 progress: ProgressCallback | None, read_progress: Callable[[float], None] | None,
+                 batch_ids: list[int]) -> ImportSummary:
     options = options or ImportOptions()
     path = Path(path)
     started = time.perf_counter()
@@ -302,6 +330,7 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         session.add(batch)
         session.flush()
         summary.batch_id = batch.id
+        batch_ids.append(batch.id)
 
         rows = iter(table.rows)
         # The day/month order is decided once per file from a sample, never row by row.
@@ -427,7 +456,7 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
     # had loaded at each full collection. This process unfreezes at once.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _workers_without_sigint(workers) as pool:
             gc.unfreeze()
             _WORKER_JOB = None
             if blocks is None:
@@ -440,6 +469,29 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
     finally:
         gc.unfreeze()
         _WORKER_JOB = None
+
+
+@contextlib.contextmanager
+def _workers_without_sigint(workers: int):
+    """A fork pool whose workers never see Ctrl-C.
+
+    The terminal sends SIGINT to the whole process group. A worker interrupted
+    while it holds the pool's queue lock made terminate() hang (holding the
+    database's write lock) and printed a traceback per worker; so the workers
+    are forked with SIGINT blocked, and only this process handles it: it stops
+    the pool and rolls the import back. Blocked rather than ignored, so a
+    Ctrl-C during the fork is delivered here right after, not lost.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:
