@@ -41,7 +41,8 @@ from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact
 from .dates import DateParser
 from .profiles import PROFILES, MappedRow, RowMapper, build_mapper, detect_profile
-from .readers import Block, BlockLayout, RawTable, parse_block, read_table
+from ..rejects import bounded_raw, oversized_reason
+from .readers import OVERSIZED_KEY, Block, BlockLayout, RawTable, parse_block, read_table
 
 CHUNK_ROWS = 2_000
 DATE_SAMPLE_ROWS = 500
@@ -376,12 +377,17 @@ class _Transformed:
 
 
 def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
-    return {"batch_id": batch_id, "row_number": number, "reason": reason[:500], "raw": _json_safe(record)}
+    return {"batch_id": batch_id, "row_number": number, "reason": reason[:500],
+            "raw": bounded_raw(_json_safe(record))}
 
 
 def _transform(mapper: RowMapper, build: _RowBuilder, chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
     values, rejects = [], []
     for number, record in chunk:
+        if OVERSIZED_KEY in record:
+            cells = {k: v for k, v in record.items() if k != OVERSIZED_KEY}
+            rejects.append(_reject(build.batch_id, number, oversized_reason(record[OVERSIZED_KEY]), cells))
+            continue
         try:
             values.append(build(mapper(record)))
         except _RowRejected as exc:

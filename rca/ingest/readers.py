@@ -513,7 +513,7 @@ def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream:
               reader: Any, columns: tuple[str, ...], blanks: _BlankLines) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
-            yield from _csv_records(reader, columns, reader.line_num + blanks.skipped + 1, blanks)
+            yield from _capped(_csv_records(reader, columns, reader.line_num + blanks.skipped + 1, blanks))
     except _BrokenRecord as broken:
         raise InputFileError(path, _csv_problem(broken.error), f"line {broken.line}") from broken.error
     except _STREAM_FAILURES as exc:
@@ -701,16 +701,54 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
         raise InputFileError(layout.path, _decode_problem(layout.encoding, exc), f"line {line}") from None
     if layout.format == "jsonl":
         lines = io.StringIO(text, newline=None)
-        return BlockRecords(list(_jsonl_lines(layout.path, lines, block.first_line)))
+        return BlockRecords(_capped_block(block, list(_jsonl_lines(layout.path, lines, block.first_line))))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
     records: list[tuple[int, dict[str, Any]]] = []
     try:
         records.extend(_csv_records(reader, layout.columns, block.first_line))
     except _BrokenRecord as broken:
         if not block.last and _UNCLOSED_QUOTE in str(broken.error):
-            return BlockRecords(records, broken.line)
+            return BlockRecords(_capped_block(block, records), broken.line)
         raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
-    return BlockRecords(records)
+    return BlockRecords(_capped_block(block, records))
+
+
+# --------------------------------------------------------------------------- cell sizes
+
+# A cell longer than this (a 300 MB string in a workbook, a pasted log) is cut
+# and its row marked, so the import rejects the row with the reason instead of
+# storing hundreds of megabytes. Complaint text is capped lower by the import.
+MAX_CELL_CHARS = 1 << 20
+OVERSIZED_KEY = "_oversized"  # record key: the columns whose cells were cut, with their lengths
+_CUT_CELL_CHARS = 1000
+
+
+def _cap_cells(record: dict[str, Any]) -> dict[str, Any]:
+    oversized = {}
+    for key, value in record.items():
+        if value.__class__ is str and len(value) > MAX_CELL_CHARS:
+            oversized[key] = len(value)
+        elif isinstance(value, list) and any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in value):
+            oversized[key] = sum(len(v) for v in value if isinstance(v, str))
+    if not oversized:
+        return record
+    capped = {key: (value[:_CUT_CELL_CHARS] + "…" if key in oversized and isinstance(value, str) else
+                    [v[:_CUT_CELL_CHARS] + "…" if isinstance(v, str) else v for v in value]
+                    if key in oversized else value) for key, value in record.items()}
+    capped[OVERSIZED_KEY] = oversized
+    return capped
+
+
+def _capped(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, record in records:
+        yield number, _cap_cells(record)
+
+
+def _capped_block(block: Block, records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    # No cell can be longer than the block it came in: most blocks need no look.
+    if len(block.data) <= MAX_CELL_CHARS:
+        return records
+    return [(number, _cap_cells(record)) for number, record in records]
 
 
 # What csv.reader says when the data ends inside a quoted field.
@@ -850,7 +888,7 @@ def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[s
             extra = [c for c in cells[ncols:] if c is not None]
             if extra:
                 record[OVERFLOW_KEY] = extra
-            yield number, record
+            yield number, _cap_cells(record)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError, *_XML_FAILURES) as exc:
         raise InputFileError(path, f"the Excel file is corrupt ({_first_line(exc)}); open and save it "
                                    "again in Excel, or export CSV") from exc
@@ -1127,7 +1165,7 @@ def _json_records(path: str, opener: Callable[[], IO[bytes]], encoding: str,
             doc.value()  # a complete single value, or the error that says why not
             raise InputFileError(path, "the JSON document is a single value, not a list of records")
         for number, record in enumerate(doc.items(), 1):
-            yield number, _flatten_checked(path, record, f"record {number}")
+            yield number, _cap_cells(_flatten_checked(path, record, f"record {number}"))
         if key is None and doc.peek():
             raise doc._error("extra data after the list of records")
 
@@ -1234,4 +1272,4 @@ def _jsonl_lines(path: str, lines: Iterable[str], first_line: int) -> Iterator[t
             raise _json_error(path, line, exc, number - 1) from exc
         if "\\u" in line:
             value = _without_lone_surrogates(value)
-        yield number, _flatten_checked(path, value, f"line {number}")
+        yield number, _cap_cells(_flatten_checked(path, value, f"line {number}"))
