@@ -130,17 +130,17 @@ def test_report_out_never_overwrites_the_database(sqlite_url, tmp_path):
 
 
 def test_report_out_never_overwrites_a_file_rca_did_not_write(causes_db, tmp_path):
+    from rca.export import written_by_rca
+
     mine = tmp_path / "notes.html"
     mine.write_text("my own notes")
     one_line_error(run("--db", causes_db, "report", "--out", str(mine)), "--overwrite")
     assert mine.read_text() == "my own notes"
     pdf = tmp_path / "weekly.pdf"
-    for _ in range(2):  # rca's own report is replaced each week without --overwrite
-        result = run("--db", causes_db, "report", "--out", str(pdf))
-        assert result.exit_code == 0, result.output
-    html = tmp_path / "weekly.html"
-    for _ in range(2):
-        assert run("--db", causes_db, "report", "--out", str(html)).exit_code == 0
+    assert run("--db", causes_db, "report", "--out", str(pdf)).exit_code == 0
+    assert written_by_rca(pdf)  # so next week's run may replace it without --overwrite
     result = run("--db", causes_db, "report", "--out", str(mine), "--overwrite")
     assert result.exit_code == 0, result.output
-    assert "my own notes" not in mine.read_text()
+    assert "my own notes" not in mine.read_text() and written_by_rca(mine)
+    result = run("--db", causes_db, "report", "--out", str(mine))  # rca's own file now: replaced
+    assert result.exit_code == 0, result.output
