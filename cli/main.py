@@ -35,8 +35,8 @@ class RcaGroup(click.Group):
             click.echo(f"Error: {translate_operational_error(exc, where)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted: the current file or run was rolled back, nothing half-done was saved.",
-                       err=True)
+            click.echo("Interrupted: what was being written was rolled back; what earlier steps had saved "
+                       "(files imported before, embeddings stored in batches) is kept.", err=True)
             ctx.exit(130)
         finally:
             app = ctx.find_object(AppContext)
