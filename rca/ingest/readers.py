@@ -264,7 +264,7 @@ _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 # A gzip file that expands more than this much is a decompression bomb, not an export
 # (real exports compress 3-20x; gzip's ceiling is about 1,000x).
 _MAX_EXPANSION = 200
-_EXPANSION_CHECKED_AFTER = 64 << 20
+_EXPANSION_CHECKED_AFTER = 16 << 20
 
 
 def _utf8_evidence(path: str, opener: Callable[[], IO[bytes]], compressed_size: int | None) -> _Utf8Evidence:
@@ -275,7 +275,7 @@ def _utf8_evidence(path: str, opener: Callable[[], IO[bytes]], compressed_size: 
     accent comes late would be refused as broken UTF-8.
     """
     found = _Utf8Evidence()
-    offset = lines = 0
+    offset = 0
     carry = b""
     try:
         with opener() as raw:
@@ -284,32 +284,53 @@ def _utf8_evidence(path: str, opener: Callable[[], IO[bytes]], compressed_size: 
                 final = not block
                 data = carry + block
                 data, carry = (data, b"") if final else _split_incomplete(data)
-                if compressed_size is not None and offset > _EXPANSION_CHECKED_AFTER \
-                        and offset > _MAX_EXPANSION * compressed_size:
-                    raise InputFileError(path, f"the gzip file expands more than {_MAX_EXPANSION} times "
-                                               f"({compressed_size:,} bytes to over {offset:,}): it is a "
-                                               "decompression bomb or not an export; compress the real export")
+                if compressed_size is not None:
+                    _refuse_bomb(path, raw, offset)
                 if not data.isascii():
-                    _inspect_non_ascii(data, offset, lines, found)
+                    _inspect_non_ascii(data, offset, found)
                     if found.multibyte and found.first_bad is not None:
-                        return found
+                        break
                 if final:
-                    return found
+                    break
                 offset += len(data)
-                lines += _count_lines(data)
     except (OSError, EOFError, zlib.error):
         return found  # a corrupt gzip stream: reported with its reason when the rows are read
+    if found.first_bad is not None:
+        # Only now, on the way to an error, count the lines before the bad byte.
+        at, _, byte = found.first_bad
+        found.first_bad = (at, _line_of(opener, at), byte)
+    return found
 
 
-def _inspect_non_ascii(data: bytes, offset: int, lines: int, found: _Utf8Evidence) -> None:
+def _refuse_bomb(path: str, gz: Any, expanded: int) -> None:
+    consumed = gz.fileobj.tell() if getattr(gz, "fileobj", None) is not None else 0
+    if expanded > _EXPANSION_CHECKED_AFTER and expanded > _MAX_EXPANSION * max(consumed, 1):
+        raise InputFileError(path, f"the gzip file expands more than {_MAX_EXPANSION} times ({consumed:,} "
+                                   f"compressed bytes gave over {expanded:,}): it is a decompression bomb or "
+                                   "not an export; compress the real export")
+
+
+def _line_of(opener: Callable[[], IO[bytes]], offset: int) -> int:
+    """The line (1-based) that byte ``offset`` of the file is on."""
+    lines = 1
+    with opener() as raw:
+        while offset > 0:
+            block = raw.read(min(1 << 20, offset))
+            if not block:
+                break
+            lines += _count_lines(block)
+            offset -= len(block)
+    return lines
+
+
+def _inspect_non_ascii(data: bytes, offset: int, found: _Utf8Evidence) -> None:
     if found.first_bad is None:
         try:
             data.decode("utf-8")
             found.multibyte = True
             return
         except UnicodeDecodeError as exc:
-            found.first_bad = (offset + exc.start, lines + _count_lines(data[:exc.start]) + 1,
-                               data[exc.start])
+            found.first_bad = (offset + exc.start, 0, data[exc.start])
     if not found.multibyte and _UTF8_SEQUENCE.search(data):
         found.multibyte = True
     if not found.cp1252_undefined:
