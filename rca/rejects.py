@@ -21,15 +21,18 @@ MAX_REJECT_ROW_CHARS = 1024 * 1024
 def bounded_raw(record: dict[str, Any]) -> dict[str, Any]:
     """The row as it will be stored in rejects: long cells cut, saying by how much."""
     total = 0
-    bounded: dict[str, Any] = {}
-    for key, value in record.items():
+
+    def cut(value: Any) -> Any:
+        nonlocal total
+        if isinstance(value, list):
+            return [cut(item) for item in value]
         if isinstance(value, str):
             room = max(min(MAX_REJECT_CELL_CHARS, MAX_REJECT_ROW_CHARS - total), 0)
             if len(value) > room:
                 value = f"{value[:room]}… [cut: {len(value):,} characters]"
             total += len(value)
-        bounded[key] = value
-    return bounded
+        return value
+    return {key: cut(value) for key, value in record.items()}
 
 
 def oversized_reason(lengths: dict[str, int]) -> str:

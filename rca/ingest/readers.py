@@ -736,12 +736,11 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
 
 # --------------------------------------------------------------------------- cell sizes
 
-# A cell longer than this (a 300 MB string in a workbook, a pasted log) is cut
-# and its row marked, so the import rejects the row with the reason instead of
-# storing hundreds of megabytes. Complaint text is capped lower by the import.
+# A cell longer than this (a 300 MB string in a workbook, a pasted log) marks
+# its row, so the import rejects the row with the reason (and stores a cut copy)
+# instead of hundreds of megabytes. Complaint text is capped lower by the import.
 MAX_CELL_CHARS = 1 << 20
-OVERSIZED_KEY = "_oversized"  # record key: the columns whose cells were cut, with their lengths
-_CUT_CELL_CHARS = 1000
+OVERSIZED_KEY = "_oversized"  # record key: the columns whose cells are too long, with their lengths
 
 
 def _cap_cells(record: dict[str, Any]) -> dict[str, Any]:
@@ -751,13 +750,9 @@ def _cap_cells(record: dict[str, Any]) -> dict[str, Any]:
             oversized[key] = len(value)
         elif isinstance(value, list) and any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in value):
             oversized[key] = sum(len(v) for v in value if isinstance(v, str))
-    if not oversized:
-        return record
-    capped = {key: (value[:_CUT_CELL_CHARS] + "…" if key in oversized and isinstance(value, str) else
-                    [v[:_CUT_CELL_CHARS] + "…" if isinstance(v, str) else v for v in value]
-                    if key in oversized else value) for key, value in record.items()}
-    capped[OVERSIZED_KEY] = oversized
-    return capped
+    if oversized:
+        record[OVERSIZED_KEY] = oversized
+    return record
 
 
 def _capped(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
