@@ -330,7 +330,8 @@ def complaints_list(app: AppContext, cause_key, unassigned, limit, output_format
 @click.command("trends")
 @click.option("--weeks", type=checked.WEEKS, default=12, show_default=True,
               help="How many ISO weeks, ending with the newest.")
-@click.option("--top", type=checked.TOP, default=10, show_default=True, help="How many causes (by complaints in those weeks).")
+@click.option("--top", type=checked.TOP, default=10, show_default=True,
+              help="How many causes (by complaints in those weeks).")
 @format_option
 @pass_app
 def trends_command(app: AppContext, weeks: int, top: int, output_format: str) -> None:

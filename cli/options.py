@@ -14,6 +14,8 @@ import click
 
 from rca.errors import UsageError
 
+from .output import terminal_text
+
 LIMIT = click.IntRange(1, 10_000_000)
 ID = click.IntRange(1, 2**31 - 1)  # ids are 32-bit integers on PostgreSQL
 WEEKS = click.IntRange(1, 520)
@@ -39,9 +41,9 @@ def period_callback(ctx: click.Context, param: click.Parameter, value: str | Non
         return None
     match = re.fullmatch(r"\s*(\d{4})-[Ww](\d{1,2})\s*", value)
     if not match or not 1 <= int(match.group(2)) <= 53:
-        raise click.BadParameter(f"'{value}' should be an ISO week like 2026-W47")
+        raise click.BadParameter(f"'{terminal_text(value)}' should be an ISO week like 2026-W47")
     if not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR:
-        raise click.BadParameter(f"'{value}': use a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise click.BadParameter(f"'{terminal_text(value)}': use a year between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return value.strip()
 
 

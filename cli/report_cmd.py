@@ -16,7 +16,8 @@ from .output import echo
 @click.command("report")
 @click.option("--kind", type=click.Choice(["executive", "team"]), default="executive", show_default=True,
               help="executive: 1-3 pages for leaders; team: every cause in detail for team leads.")
-@click.option("--period", metavar="2026-W47", callback=checked.period_callback, help="ISO week to report (default: the week of the newest complaint).")
+@click.option("--period", metavar="2026-W47", callback=checked.period_callback,
+              help="ISO week to report (default: the week of the newest complaint).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               callback=checked.date_range_callback,
               help="First day of a date range (with --to) instead of a week.")

@@ -32,7 +32,8 @@ def counts(url: str) -> tuple[int, int, int]:
     database = Database(url)
     try:
         with database.session() as session:
-            return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Complaint, ImportBatch, Reject))
+            models = (Complaint, ImportBatch, Reject)
+            return tuple(session.scalar(select(func.count()).select_from(m)) for m in models)
     finally:
         database.dispose()
 
@@ -53,7 +54,8 @@ def children(pid: int) -> int:
 def big_csv(tmp_path_factory) -> Path:
     """Just over the size at which workers parse the file."""
     path = tmp_path_factory.mktemp("big") / "big.csv"
-    line = ",2026-11-{day:02d} 10:00,Checkout fails {n},The card form rejects a valid card again {n} " + "x" * 200 + "\n"
+    line = (",2026-11-{day:02d} 10:00,Checkout fails {n},The card form rejects a valid card again {n} "
+            + "x" * 200 + "\n")
     with path.open("w") as handle:
         handle.write("id,date,subject,body\n")
         n = 0
