@@ -87,7 +87,7 @@ def test_ctrl_c_during_a_parallel_import_ends_fast_in_one_line_with_the_truth(db
     assert "Traceback" not in err, err
     assert len(lines) == 1 and lines[0].startswith("Error: interrupted"), err
     assert victim.returncode == 130
-    assert took < 10, f"{took:.1f} s from Ctrl-C to exit"
+    assert took < 15, f"{took:.1f} s from Ctrl-C to exit"  # a few seconds; generous for a loaded CI machine
     stored = counts(db_url)
     if "saved whole" in lines[0]:
         assert stored[0] > 0 and stored[1] == 1
