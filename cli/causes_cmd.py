@@ -10,9 +10,10 @@ from rca.locks import cluster_lock
 from rca.models import CAUSE_STATUSES, RootCause
 from rca.redact import redact
 
+from . import options as checked
 from .cluster_cmd import parse_day
 from .context import AppContext, pass_app
-from .output import emit, format_option, info
+from .output import echo, emit, format_option, info
 
 LIST_COLUMNS = ["key", "title", "status", "owner", "this_period", "previous", "total", "customers", "emerging",
                 "defect_type"]
@@ -36,7 +37,8 @@ def causes_group() -> None:
 @click.option("--owner", help="Only causes owned by this person.")
 @click.option("--sort", type=click.Choice(queries.SORTS), default="count", show_default=True,
               help="count: most complaints this period; growth: biggest rise; recent: latest complaint.")
-@click.option("--period", metavar="2026-W47", help="ISO week the counts are for (default: the newest week).")
+@click.option("--period", metavar="2026-W47", callback=checked.period_callback,
+              help="ISO week the counts are for (default: the newest week).")
 @format_option
 @pass_app
 def causes_list(app: AppContext, status, owner, sort, period, output_format) -> None:
@@ -62,7 +64,7 @@ def causes_list(app: AppContext, status, owner, sort, period, output_format) -> 
 
 @causes_group.command("show")
 @click.argument("key")
-@click.option("--weeks", type=int, default=12, show_default=True, help="Weeks of counts to show.")
+@click.option("--weeks", type=checked.WEEKS, default=12, show_default=True, help="Weeks of counts to show.")
 @pass_app
 def causes_show(app: AppContext, key: str, weeks: int) -> None:
     """Everything about one cause: status, owner, weekly counts, words, examples, history.
@@ -77,36 +79,36 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
         d = queries.cause_detail(session, key, weeks)
         reported, findings = cause_findings(session, d.cause)  # what rca scan found on our pages
     c = d.cause
-    click.echo(f"{c.key}  {c.title}")
-    click.echo(f"  status {c.status}   owner {c.owner or '(none)'}   defect type {c.defect_type or '-'}")
-    click.echo(f"  {d.total:,} complaints from {d.customers:,} customers; first {d.first_seen:%Y-%m-%d}, "
+    echo(f"{c.key}  {c.title}")
+    echo(f"  status {c.status}   owner {c.owner or '(none)'}   defect type {c.defect_type or '-'}")
+    echo(f"  {d.total:,} complaints from {d.customers:,} customers; first {d.first_seen:%Y-%m-%d}, "
                f"last {d.last_seen:%Y-%m-%d}" if d.first_seen else f"  {d.total:,} complaints")
     if c.fixed_at:
-        click.echo(f"  fixed on {c.fixed_at:%Y-%m-%d}; {d.received_since_fix} complaint(s) received since")
+        echo(f"  fixed on {c.fixed_at:%Y-%m-%d}; {d.received_since_fix} complaint(s) received since")
     if c.ticket_url:
-        click.echo(f"  ticket {c.ticket_url}")
+        echo(f"  ticket {c.ticket_url}")
     if d.merged_keys:
-        click.echo(f"  merged into it: {', '.join(d.merged_keys)}")
-    click.echo(f"  keywords: {', '.join(c.keywords or [])}")
-    click.echo("  weekly complaints:")
+        echo(f"  merged into it: {', '.join(d.merged_keys)}")
+    echo(f"  keywords: {', '.join(c.keywords or [])}")
+    echo("  weekly complaints:")
     peak = max(d.weekly) or 1
     for label, count in zip(d.weeks, d.weekly):
-        click.echo(f"    {label}  {count:5d}  {'#' * round(30 * count / peak)}")
+        echo(f"    {label}  {count:5d}  {'#' * round(30 * count / peak)}")
     for title, values in (("pages", d.breakdown.pages), ("products", d.breakdown.products),
                           ("channels", d.breakdown.channels)):
         if values:
-            click.echo(f"  top {title}: " + "; ".join(f"{v} ({n})" for v, n in values))
+            echo(f"  top {title}: " + "; ".join(f"{v} ({n})" for v, n in values))
     if findings:
-        click.echo(f"  on our own pages (rca scan): {reported}")
+        echo(f"  on our own pages (rca scan): {reported}")
         for finding in findings:
-            click.echo(f"    {finding.key} {finding.status}: {' '.join(finding.title.split())[:140]}")
-    click.echo("  closest to its centre:")
+            echo(f"    {finding.key} {finding.status}: {' '.join(finding.title.split())[:140]}")
+    echo("  closest to its centre:")
     for complaint in d.representatives:
         text = " ".join(redact(f"{complaint.subject or ''} — {complaint.body or ''}").split())
-        click.echo(f"    #{complaint.id} {complaint.received_at:%Y-%m-%d}: {text[:160]}")
-    click.echo("  history:")
+        echo(f"    #{complaint.id} {complaint.received_at:%Y-%m-%d}: {text[:160]}")
+    echo("  history:")
     for event in d.events:
-        click.echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {_describe_event(event)}")
+        echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {_describe_event(event)}")
 
 
 def _describe_event(event) -> str:
@@ -156,7 +158,7 @@ def causes_rename(app: AppContext, key: str, title: str) -> None:
       rca causes rename RC-0003 "Typo on checkout: 'Procced to payment'"
     """
     cause = _write(app, lambda s: curation.rename(s, key, title, app.actor))
-    click.echo(f"{cause.key} is now titled: {cause.title}")
+    echo(f"{cause.key} is now titled: {cause.title}")
 
 
 @causes_group.command("assign")
@@ -171,7 +173,7 @@ def causes_assign(app: AppContext, key: str, owner: str) -> None:
       rca causes assign RC-0003 --owner "dana@shop"
     """
     cause = _write(app, lambda s: curation.assign(s, key, owner, app.actor))
-    click.echo(f"{cause.key} owner: {cause.owner or '(none)'}")
+    echo(f"{cause.key} owner: {cause.owner or '(none)'}")
 
 
 @causes_group.command("status")
@@ -190,8 +192,9 @@ def causes_status(app: AppContext, key: str, status: str, on: str | None) -> Non
       rca causes status RC-0003 investigating
       rca causes status RC-0003 fixed --on 2026-11-20
     """
-    change = _write(app, lambda s: curation.set_status(s, key, status, app.actor, parse_day(on)))
-    click.echo(f"{change.cause.key}: {change.old} -> {change.new}")
+    fixed_on = checked.not_in_future(parse_day(on), "--on")
+    change = _write(app, lambda s: curation.set_status(s, key, status, app.actor, fixed_on))
+    echo(f"{change.cause.key}: {change.old} -> {change.new}")
     if change.received_since_fix:
         info(f"  note: {change.received_since_fix} complaint(s) in it were received after that date; "
              "the next `rca cluster` that adds one will flag it recurring.")
@@ -209,7 +212,7 @@ def causes_note(app: AppContext, key: str, text: str) -> None:
       rca causes note RC-0003 "Copy fix waiting for the CMS deploy on Friday"
     """
     cause = _write(app, lambda s: curation.add_note(s, key, text, app.actor))
-    click.echo(f"Noted on {cause.key}.")
+    echo(f"Noted on {cause.key}.")
 
 
 @causes_group.command("link")
@@ -224,7 +227,7 @@ def causes_link(app: AppContext, key: str, ticket: str) -> None:
       rca causes link RC-0003 --ticket https://jira.example.com/browse/WEB-123
     """
     cause = _write(app, lambda s: curation.link_ticket(s, key, ticket, app.actor))
-    click.echo(f"{cause.key} linked to {cause.ticket_url}")
+    echo(f"{cause.key} linked to {cause.ticket_url}")
 
 
 @causes_group.command("merge")
@@ -239,12 +242,12 @@ def causes_merge(app: AppContext, into_key: str, from_key: str) -> None:
       rca causes merge RC-0003 RC-0011
     """
     target, source, moved = _write(app, lambda s: curation.merge(s, into_key, from_key, app.actor), lock=True)
-    click.echo(f"Merged {source.key} into {target.key}: {moved} complaints moved; {source.key} now points to {target.key}.")
+    echo(f"Merged {source.key} into {target.key}: {moved} complaints moved; {source.key} now points to {target.key}.")
 
 
 @causes_group.command("split")
 @click.argument("key")
-@click.option("--min-size", type=int, default=5, show_default=True, help="Smallest sub-cause.")
+@click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True, help="Smallest sub-cause.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def causes_split(app: AppContext, key: str, min_size: int, yes: bool) -> None:
@@ -257,16 +260,16 @@ def causes_split(app: AppContext, key: str, min_size: int, yes: bool) -> None:
     with app.database().session() as session:
         preview = curation.split(session, key, app.actor, min_size=min_size, dry_run=True)
     for part in preview:
-        click.echo(f"  {part.key}{' (new)' if part.created else ''}: {part.size} complaints — {part.title}")
+        echo(f"  {part.key}{' (new)' if part.created else ''}: {part.size} complaints — {part.title}")
     if not yes and not click.confirm("Split as shown?", err=True):
         info("Nothing changed.")
         return
     parts = _write(app, lambda s: curation.split(s, key, app.actor, min_size=min_size), lock=True)
-    click.echo(f"Split {parts[0].key} into {', '.join(p.key for p in parts)}.")
+    echo(f"Split {parts[0].key} into {', '.join(p.key for p in parts)}.")
 
 
 @causes_group.command("move")
-@click.argument("complaint_ids", nargs=-1, required=True, type=int)
+@click.argument("complaint_ids", nargs=-1, required=True, type=checked.ID)
 @click.option("--to", "to_key", required=True, help="The cause the complaints belong to.")
 @pass_app
 def causes_move(app: AppContext, complaint_ids: tuple[int, ...], to_key: str) -> None:
@@ -277,7 +280,7 @@ def causes_move(app: AppContext, complaint_ids: tuple[int, ...], to_key: str) ->
       rca causes move 1042 1057 --to RC-0003
     """
     target, moved = _write(app, lambda s: curation.move(s, list(complaint_ids), to_key, app.actor), lock=True)
-    click.echo(f"Moved {moved} complaint(s) to {target.key}.")
+    echo(f"Moved {moved} complaint(s) to {target.key}.")
 
 
 @causes_group.command("followup")
@@ -313,7 +316,7 @@ def complaints_group() -> None:
 @complaints_group.command("list")
 @click.option("--cause", "cause_key", help="Only this cause's complaints.")
 @click.option("--unassigned", is_flag=True, help="Only complaints in no cause.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=checked.LIMIT, default=50, show_default=True)
 @format_option
 @pass_app
 def complaints_list(app: AppContext, cause_key, unassigned, limit, output_format) -> None:
@@ -333,8 +336,10 @@ def complaints_list(app: AppContext, cause_key, unassigned, limit, output_format
 
 
 @click.command("trends")
-@click.option("--weeks", type=int, default=12, show_default=True, help="How many ISO weeks, ending with the newest.")
-@click.option("--top", type=int, default=10, show_default=True, help="How many causes (by complaints in those weeks).")
+@click.option("--weeks", type=checked.WEEKS, default=12, show_default=True,
+              help="How many ISO weeks, ending with the newest.")
+@click.option("--top", type=checked.TOP, default=10, show_default=True,
+              help="How many causes (by complaints in those weeks).")
 @format_option
 @pass_app
 def trends_command(app: AppContext, weeks: int, top: int, output_format: str) -> None:

@@ -13,8 +13,9 @@ from rca.errors import UsageError
 from rca.models import ClusterRun
 from rca.tracking import ClusterOptions, RunResult, run_clustering
 
+from . import options as checked
 from .context import AppContext, pass_app
-from .output import emit, format_option, info
+from .output import echo, emit, format_option, info
 
 BACKENDS = ["tfidf", "semantic", "auto"]
 
@@ -26,17 +27,22 @@ def parse_window(value: str | None) -> int | None:
     if not match:
         raise UsageError(f"--window '{value}' should look like 90d or 12w")
     number, unit = int(match.group(1)), match.group(2)
-    return number * (7 if unit == "w" else 1)
+    days = number * (7 if unit == "w" else 1)
+    if not 1 <= days <= checked.MAX_WINDOW_DAYS:
+        raise UsageError(f"--window '{value}' should be between 1d and {checked.MAX_WINDOW_DAYS // 7}w")
+    return days
 
 
 def parse_day(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if len(value) <= 10 \
+        day = datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if len(value) <= 10 \
             else datetime.fromisoformat(value).astimezone(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD") from None
+    checked.check_year(day, "the date")
+    return day
 
 
 def _print_run(result: RunResult, output_format: str) -> None:
@@ -62,11 +68,12 @@ def _print_run(result: RunResult, output_format: str) -> None:
 @click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
               help="How complaints become vectors: tfidf (words), semantic (meaning; needs the semantic "
                    "extra), auto (semantic when installed, else tfidf).")
-@click.option("--min-size", type=int, default=5, show_default=True,
+@click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True,
               help="Smallest group that becomes a new root cause.")
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=checked.THRESHOLD, default=None,
               help="Similarity (0-1) a complaint needs to join an existing cause (default: the backend's).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same data + seed = same result.")
+@click.option("--seed", type=checked.SEED, default=0, show_default=True,
+              help="Random seed; same data + seed = same result.")
 @click.option("--wait", is_flag=True, help="If another run holds the database, wait for it instead of stopping.")
 @click.option("--dry-run", is_flag=True, help="Show what would change, save nothing.")
 @format_option
@@ -110,7 +117,7 @@ def runs_group() -> None:
 
 
 @runs_group.command("list")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=checked.LIMIT, default=20, show_default=True)
 @format_option
 @pass_app
 def runs_list(app: AppContext, limit: int, output_format: str) -> None:
@@ -137,8 +144,8 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--label-column", default="category", show_default=True)
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True)
-@click.option("--min-size", type=int, default=5, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True)
+@click.option("--seed", type=checked.SEED, default=0, show_default=True)
 @format_option
 def eval_command(labeled_file: Path, text_column: str, label_column: str, backend: str, min_size: int, seed: int,
                  output_format: str) -> None:
@@ -162,7 +169,7 @@ def eval_command(labeled_file: Path, text_column: str, label_column: str, backen
            "unassigned_pct": round(100 * scores.unassigned_share, 1), "seconds": round(scores.seconds, 1)}
     if output_format == "table":
         for name, value in row.items():
-            click.echo(f"{name:>14}: {value}")
+            echo(f"{name:>14}: {value}")
     else:
         emit([row], list(row), output_format)
 

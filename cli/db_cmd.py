@@ -8,6 +8,7 @@ from rca.config import resolve_database_url
 from rca.db import head_revision
 
 from .context import AppContext, pass_app
+from .output import echo
 
 
 @click.group("db")
@@ -36,9 +37,9 @@ def db_upgrade(app: AppContext, revision: str) -> None:
     database = app.database(migrate=False)
     before, after = database.upgrade(revision)
     if before == after:
-        click.echo(f"{database.display_url}: already at revision {after}, nothing to do.")
+        echo(f"{database.display_url}: already at revision {after}, nothing to do.")
     else:
-        click.echo(f"{database.display_url}: upgraded from {before or 'empty'} to {after}.")
+        echo(f"{database.display_url}: upgraded from {before or 'empty'} to {after}.")
 
 
 @db_group.command("downgrade")
@@ -53,7 +54,7 @@ def db_downgrade(app: AppContext, revision: str) -> None:
     """
     database = app.database(migrate=False)
     before, after = database.downgrade(revision)
-    click.echo(f"{database.display_url}: downgraded from {before} to {after or 'empty'}.")
+    echo(f"{database.display_url}: downgraded from {before} to {after or 'empty'}.")
 
 
 @db_group.command("current")
@@ -68,10 +69,13 @@ def db_current(app: AppContext) -> None:
     setting = resolve_database_url(app.db_flag)
     database = app.database(migrate=False)
     current = database.current_revision()
-    head = head_revision()
-    state = "up to date" if current == head else ("empty" if current is None else f"behind: run `rca db upgrade` ({head})")
-    click.echo(f"database: {database.display_url} (from {setting.origin})")
-    click.echo(f"revision: {current or '-'} ({state})")
+    state = database.schema_state()
+    if state == "behind":
+        state = f"behind: run `rca db upgrade` ({head_revision()})"
+    elif state == "ahead":
+        state = f"newer than this rca ({head_revision()}): upgrade rca"
+    echo(f"database: {database.display_url} (from {setting.origin})")
+    echo(f"revision: {current or '-'} ({state})")
 
 
 COMMANDS = [db_group]

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import click
 
-from rca.errors import InputFileError, ProfileError, UsageError
+from rca.errors import InputFileError, Interrupted, ProfileError, UsageError
 from rca.ingest.pipeline import ImportOptions, ImportSummary, import_file
 from rca.ingest.profiles import DEFAULT_MAX_RATING, FIELDS, PROFILES
 from rca.export import write_csv
 from rca.rejects import iter_rejects
 
+from . import options as checked
 from .context import AppContext, pass_app
-from .output import emit, format_option, info
+from .output import echo, emit, format_option, info, terminal_text
 
 
 def parse_mappings(values: tuple[str, ...]) -> dict[str, str]:
@@ -32,17 +33,24 @@ def parse_mappings(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _progress_printer(name: str):
+def _progress_printers(name: str):
+    """(rows stored, fraction of the file read) callbacks for a terminal; (None, None) otherwise."""
     if not sys.stderr.isatty():
-        return None
-    def show(rows: int) -> None:
-        click.echo(f"\r  {name}: {rows:,} rows read", err=True, nl=False)
-    return show
+        return None, None
+    state = {"rows": 0, "read": 0.0}
 
+    def show() -> None:
+        click.echo(f"\r  {terminal_text(name)}: {state['rows']:,} rows read ({state['read']:.0%} of the file)",
+                   err=True, nl=False)
 
-def _shown(text: object) -> str:
-    """Column names and values come from the file: never let them reach the terminal as control codes."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    def rows(count: int) -> None:
+        state["rows"] = count
+        show()
+
+    def read(fraction: float) -> None:
+        state["read"] = fraction
+        show()
+    return rows, read
 
 
 def _mapping_lines(mapping: dict) -> list[str]:
@@ -76,26 +84,28 @@ def _mapping_lines(mapping: dict) -> list[str]:
         lines.append(f"  skipped         {rows:,} {reason}")
     for warning in mapping.get("warnings") or []:
         lines.append(f"  warning         {warning}")
-    return [_shown(line) for line in lines]
+    return lines
 
 
 def _report(summary: ImportSummary) -> None:
-    name = _shown(Path(summary.path).name)
+    name = Path(summary.path).name
     if summary.already_imported is not None:
         batch = summary.already_imported
-        click.echo(f"{name}: already imported as batch {batch.id} on {batch.finished_at:%Y-%m-%d %H:%M} UTC "
+        echo(f"{name}: already imported as batch {batch.id} on {batch.finished_at:%Y-%m-%d %H:%M} UTC "
                    f"({batch.rows_new:,} new then) — 0 new. Use --force to read it again.")
         return
     encoding = f" {summary.encoding}" if summary.encoding else ""
-    click.echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{_shown(summary.source)}\""
-               + (f", batch {summary.batch_id}" if not summary.dry_run else ", DRY RUN: nothing saved"))
+    echo(f"{name}: {summary.profile} profile, {summary.file_format}{encoding}, source \"{summary.source}\""
+         + (f", batch {summary.batch_id}" if not summary.dry_run else ", DRY RUN: nothing saved"))
     for line in _mapping_lines(summary.mapping):
-        click.echo(line)
-    click.echo(f"  read {summary.rows_read:,}  new {summary.new:,}  updated {summary.updated:,}  "
-               f"duplicate {summary.duplicate:,}  skipped {summary.rows_skipped:,}  rejected {summary.rejected:,}  "
-               f"({summary.seconds:.1f} s)")
+        echo(line)
+    echo(f"  read {summary.rows_read:,}  new {summary.new:,}  updated {summary.updated:,}  "
+         f"duplicate {summary.duplicate:,}  skipped {summary.rows_skipped:,}  rejected {summary.rejected:,}  "
+         f"({summary.seconds:.1f} s)")
+    for note in summary.notes:
+        echo(f"  note: {note}")
     if summary.rejected and not summary.dry_run:
-        click.echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
+        echo(f"  see the rejected rows: rca rejects list --batch {summary.batch_id}")
 
 
 @click.command("import")
@@ -149,27 +159,44 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
     database = app.database()
     failed = 0
     summaries = []
+    saved: list[str] = []
     for path in files:
         try:
-            summary = import_file(database, path, options, progress=_progress_printer(path.name))
+            rows_progress, read_progress = _progress_printers(path.name)
+            summary = import_file(database, path, options, progress=rows_progress, read_progress=read_progress)
+        except Interrupted as exc:
+            raise Interrupted(f"{exc}{_kept(saved)}") from None
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted between files{_kept(saved)}") from None
         except (InputFileError, ProfileError) as exc:
             if sys.stderr.isatty():
-                click.echo("", err=True)
-            click.echo(f"Error: {exc}", err=True)
+                echo("", err=True)
+            echo(f"Error: {exc}", err=True)
             if isinstance(exc, InputFileError):
                 info("  nothing from this file was saved.")
             failed += 1
             continue
         if sys.stderr.isatty():
-            click.echo("", err=True)
+            echo("", err=True)
+        if not summary.dry_run and summary.already_imported is None:
+            saved.append(path.name)
         if output_format == "json":
             summaries.append(summary.as_dict())
-        else:
+            continue
+        try:
             _report(summary)
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted{_kept(saved)}") from None
     if output_format == "json":
         click.echo(json.dumps(summaries, indent=2, ensure_ascii=False))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _kept(saved: list[str]) -> str:
+    if not saved:
+        return ""
+    return f"; {len(saved)} file(s) imported before it are saved ({', '.join(saved)})"
 
 
 @click.group("rejects")
@@ -184,8 +211,9 @@ def rejects_group() -> None:
 
 
 @rejects_group.command("list")
-@click.option("--batch", "batch_id", type=int, help="Only this import batch (its number is in the import summary).")
-@click.option("--limit", type=int, default=200, show_default=True, help="Show at most this many rows.")
+@click.option("--batch", "batch_id", type=checked.ID,
+              help="Only this import batch (its number is in the import summary).")
+@click.option("--limit", type=checked.LIMIT, default=200, show_default=True, help="Show at most this many rows.")
 @format_option
 @pass_app
 def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_format: str) -> None:
@@ -201,7 +229,7 @@ def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_forma
 
 
 @rejects_group.command("export")
-@click.option("--batch", "batch_id", type=int, help="Only this import batch.")
+@click.option("--batch", "batch_id", type=checked.ID, help="Only this import batch.")
 @pass_app
 def rejects_export(app: AppContext, batch_id: int | None) -> None:
     """Write rejected rows as CSV (reason, row number, then the original columns) to fix and re-import.

@@ -7,10 +7,11 @@ turned here into one `Error: …` line and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from rca import __version__
 from rca.db import translate_operational_error
@@ -26,14 +27,16 @@ class RcaGroup(click.Group):
         except RcaError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except OperationalError as exc:
+        except ProgrammingError:
+            raise  # a bug in rca, not the user's input: keep the traceback for the report
+        except (DBAPIError, sqlite3.Error) as exc:
             app = ctx.find_object(AppContext)
             where = app.database(migrate=False).display_url if app and app._database else "the database"
             click.echo(f"Error: {translate_operational_error(exc, where)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted: the current file or run was rolled back, nothing half-done was saved.",
-                       err=True)
+            click.echo("Interrupted: what was being written was rolled back; what earlier steps had saved "
+                       "(files imported before, embeddings stored in batches) is kept.", err=True)
             ctx.exit(130)
         finally:
             app = ctx.find_object(AppContext)

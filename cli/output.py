@@ -1,9 +1,16 @@
-"""Printing lists as a table, JSON or CSV on stdout; messages on stderr."""
+"""Printing lists as a table, JSON or CSV on stdout; messages on stderr.
+
+Everything shown on a terminal goes through :func:`terminal_text`: complaint
+text and cause titles are untrusted, and an escape sequence in them (a window
+title, an OSC-8 link, cursor movement, erase, a right-to-left override) must be
+shown, never run by the terminal.
+"""
 
 from __future__ import annotations
 
 import shutil
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,9 +23,36 @@ format_option = click.option(
     show_default=True, help="table for people; json or csv for other programs and spreadsheets.")
 
 
+def terminal_text(text: Any) -> str:
+    """``text`` with every character a terminal could act on shown as an escape.
+
+    Non-printable characters (C0 and C1 controls such as ESC, CSI and OSC, DEL,
+    bidirectional overrides and isolates, other format characters) become
+    ``\\x1b`` / ``\\u202e``; spaces of other widths become a plain space.
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _visible(ch) for ch in text)
+
+
+def _visible(ch: str) -> str:
+    if unicodedata.category(ch) == "Zs":
+        return " "
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """click.echo for one line that may hold stored text."""
+    click.echo(terminal_text(message), err=err, nl=nl)
+
+
 def info(message: str) -> None:
     """Progress and notes go to stderr so stdout stays clean data."""
-    click.echo(message, err=True)
+    echo(message, err=True)
 
 
 def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], output_format: str,
@@ -30,7 +64,7 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], output_forma
     elif not rows:
         info(empty_message)
     else:
-        click.echo(format_table(rows, columns, headers or {}))
+        click.echo(format_table(rows, columns, headers or {}))  # cells are made safe in _cell
 
 
 def _cell(value: Any) -> str:
@@ -40,14 +74,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return terminal_text(", ".join(" ".join(str(v).split()) for v in value))
     if isinstance(value, str) and "T" in value and value[:4].isdigit() and len(value) >= 16:
-        return value[:16].replace("T", " ")  # ISO datetimes: minutes are enough in a table
-    return " ".join(str(value).split())
+        return terminal_text(value[:16].replace("T", " "))  # ISO datetimes: minutes are enough in a table
+    return terminal_text(" ".join(str(value).split()))
 
 
 def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], headers: Mapping[str, str]) -> str:
-    titles = [headers.get(column, column.replace("_", " ")) for column in columns]
+    titles = [terminal_text(headers.get(column, column.replace("_", " "))) for column in columns]
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
     widths = [max([len(title)] + [len(line[i]) for line in cells]) for i, title in enumerate(titles)]
     # Keep the table inside the terminal: shrink the widest column first.

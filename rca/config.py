@@ -65,6 +65,8 @@ def resolve_database_url(flag: str | None = None, environ: dict[str, str] | None
 def normalize_url(url: str) -> str:
     """Accept the URLs people paste: a bare file path, or postgres:// without a driver."""
     url = url.strip()
+    if url == ":memory:":
+        return "sqlite:///:memory:"  # refused by rca.db.Database, not made a file named ':memory:'
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
     scheme, rest = url.split("://", 1)

@@ -7,20 +7,27 @@ Nothing connects at import time: callers build a :class:`Database` from a URL
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib.resources
+import os
+import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError,
+                            SQLAlchemyError)
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseError, SchemaOutOfDateError
+from .errors import ConfigError, DatabaseError, SchemaOutOfDateError
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 SQLITE_CACHE_KIB = 64 * 1024
@@ -77,11 +84,18 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False):
         try:
             parsed = make_url(url)
-        except ArgumentError as exc:
-            raise DatabaseError(f"'{url}' is not a database URL (try sqlite:///path/rca.sqlite "
-                                "or postgresql://user@host/dbname)") from exc
+            parsed.port  # noqa: B018 - a bad port or IPv6 bracket fails here, not at connect
+        except (ArgumentError, ValueError) as exc:
+            raise ConfigError(f"'{_without_password(url)}' is not a database URL (try sqlite:///path/rca.sqlite "
+                              "or postgresql://user@host/dbname; an IPv6 host goes in brackets: "
+                              "postgresql://user@[::1]:5432/dbname)") from exc
         self.url = parsed
         self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite" and _sqlite_in_memory(parsed):
+            # Every command opens the database anew: an in-memory one would
+            # report "new 1,000" and keep nothing.
+            raise ConfigError(f"'{url}' is an in-memory SQLite database, which keeps nothing after the command "
+                              "ends: give a file, e.g. --db sqlite:///rca.sqlite or --db rca.sqlite")
         if self.sqlite_path is not None:
             folder = self.sqlite_path.parent
             if not folder.is_dir():
@@ -131,7 +145,7 @@ class Database:
     # -- schema -----------------------------------------------------------
 
     def current_revision(self) -> str | None:
-        with self.engine.connect() as connection:
+        with translated_errors(self.display_url), self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def table_names(self) -> list[str]:
@@ -140,16 +154,34 @@ class Database:
 
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
         """Run migrations up to ``revision``; returns (before, after)."""
-        before = self.current_revision()
-        with self.engine.begin() as connection:
-            command.upgrade(alembic_config(connection), revision)
-        return before, self.current_revision()
+        with translated_errors(self.display_url), schema_lock(self):
+            before = self.current_revision()
+            self._refuse_unknown(before)
+            with self.engine.begin() as connection:
+                _migrate(command.upgrade, connection, revision)
+            return before, self.current_revision()
 
     def downgrade(self, revision: str) -> tuple[str | None, str | None]:
-        before = self.current_revision()
-        with self.engine.begin() as connection:
-            command.downgrade(alembic_config(connection), revision)
-        return before, self.current_revision()
+        with translated_errors(self.display_url), schema_lock(self):
+            before = self.current_revision()
+            self._refuse_unknown(before)
+            with self.engine.begin() as connection:
+                _migrate(command.downgrade, connection, revision)
+            return before, self.current_revision()
+
+    def schema_state(self) -> str:
+        """'up to date', 'empty', 'behind' (rca db upgrade fixes it) or 'ahead' (a newer rca wrote it)."""
+        current = self.current_revision()
+        if current == head_revision():
+            return "up to date"
+        if current is None:
+            return "empty"
+        return "behind" if current in known_revisions() else "ahead"
+
+    def _refuse_unknown(self, current: str | None) -> None:
+        if current is not None and current not in known_revisions():
+            raise DatabaseError(f"the database is at revision {current}, which this rca does not know: "
+                                "it was written by a newer rca; upgrade rca")
 
     def ensure_ready(self) -> bool:
         """Create the schema in an empty database; refuse one whose schema is behind.
@@ -161,13 +193,20 @@ class Database:
         if current == head:
             return False
         if current is None:
-            if self.table_names():
-                raise DatabaseError(f"{self.display_url} holds tables but is not an rca database: "
-                                    "choose an empty database with --db")
-            self.upgrade()
-            return True
-        known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-        if current in known:
+            # Two commands starting at once on a new database: the second waits
+            # here for the first to create the schema, then finds it there.
+            with schema_lock(self):
+                current = self.current_revision()
+                if current is None:
+                    if self.table_names():
+                        raise DatabaseError(f"{self.display_url} holds tables but is not an rca database: "
+                                            "choose an empty database with --db")
+                    with self.engine.begin() as connection:
+                        _migrate(command.upgrade, connection, "head")
+                    return True
+            if current == head:
+                return False
+        if current in known_revisions():
             raise SchemaOutOfDateError(f"the database schema is at revision {current} but this rca needs "
                                        f"{head}: run `rca db upgrade` (back the database up first)")
         raise DatabaseError(f"the database is at revision {current}, which this rca does not know: "
@@ -177,21 +216,113 @@ class Database:
         self.engine.dispose()
 
 
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _migrate(step, connection, revision: str) -> None:
+    try:
+        step(alembic_config(connection), revision)
+    except CommandError as exc:
+        raise DatabaseError(f"cannot migrate to revision '{revision}' ({exc}): "
+                            "`rca db current` shows where the database is") from None
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def _sqlite_in_memory(url) -> bool:
+    name = url.database or ""
+    query = url.query.get("mode", "")
+    return name in ("", ":memory:") or name.startswith("file::memory:") or query == "memory" \
+        or "mode=memory" in name
+
+
+SCHEMA_LOCK_KEY = 0x5243_4100
+SCHEMA_LOCK_SECONDS = 120
+
+
+@contextlib.contextmanager
+def schema_lock(database: Database) -> Iterator[None]:
+    """Serialise schema creation and migration between rca processes.
+
+    SQLite: an flock on a file beside the database (a deferred transaction that
+    finds another process's schema half-made fails at once with "locked", so
+    waiting on SQLite's own lock is not enough). PostgreSQL: an advisory lock.
+    """
+    if database.dialect == "postgresql":
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                connection.commit()
+        return
+    path = database.sqlite_path
+    if path is None:
+        yield
+        return
+    try:
+        descriptor = os.open(path.with_name(path.name + ".schema-lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield  # a read-only folder: nothing can be created there anyway, the database says why
+        return
+    try:
+        deadline = time.monotonic() + SCHEMA_LOCK_SECONDS
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DatabaseError(f"another rca process has been creating the schema of "
+                                        f"{database.display_url} for {SCHEMA_LOCK_SECONDS} s: "
+                                        "try again when it finishes") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """A ready database: connected, schema created or checked."""
     database = Database(url)
     if migrate:
-        try:
+        with translated_errors(database.display_url):
             database.ensure_ready()
-        except OperationalError as exc:
-            raise translate_operational_error(exc, database.display_url) from exc
     return database
 
 
-def translate_operational_error(exc: SQLAlchemyError, where: str) -> DatabaseError:
+@contextlib.contextmanager
+def translated_errors(where: str) -> Iterator[None]:
+    """Database failures as :class:`DatabaseError` (one line that says what to do).
+
+    Programming errors (bad SQL) are left alone: they are bugs, not input.
+    """
+    try:
+        yield
+    except ProgrammingError:
+        raise
+    except (DBAPIError, sqlite3.Error, OverflowError) as exc:
+        raise translate_operational_error(exc, where) from exc
+
+
+def translate_operational_error(exc: SQLAlchemyError | sqlite3.Error | OverflowError, where: str) -> DatabaseError:
     """One clear line for the database failures users actually hit."""
-    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    message = str(getattr(exc, "orig", exc)).strip()
+    message = message.splitlines()[0] if message else type(exc).__name__
     lowered = message.lower()
+    if "file is not a database" in lowered or "malformed" in lowered or "not a database" in lowered:
+        return DatabaseError(f"{where} is not an rca database, or it is damaged (truncated or overwritten): "
+                             "restore it from a backup, or choose another --db")
+    if isinstance(exc, OverflowError) or "out of range" in lowered or "too large" in lowered:
+        return DatabaseError(f"a number is too large for the database ({message}): use a smaller value")
     if "readonly" in lowered or "read-only" in lowered:
         return DatabaseError(f"{where} is read-only: check the file's permissions or choose another --db")
     if "disk is full" in lowered or "no space left" in lowered:

@@ -69,3 +69,9 @@ class UsageError(RcaError):
 
 class BackendUnavailableError(RcaError):
     """A clustering backend whose optional dependencies are not installed."""
+
+
+class Interrupted(RcaError):
+    """The user stopped a command (Ctrl-C); the message says what was saved."""
+
+    exit_code = 130

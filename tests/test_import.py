@@ -86,8 +86,10 @@ def test_truncated_json_changes_nothing(database):
 def test_broken_csv_midway_rolls_back_the_whole_file(database, tmp_path, workers):
     good = "\n".join(f"{i},2026-11-0{1 + i % 5},Subject {i},Body text {i},a{i}@example.com" for i in range(1, 5000))
     path = tmp_path / "broken.csv"
-    # Valid UTF-8 for thousands of rows, then bytes that are not: the file is refused whole.
-    path.write_bytes(b"id,date,subject,body,email\n" + good.encode() + b"\n5000,2026-11-02,Bad,\xff\xfe\xfa,x@y.z\n")
+    # Thousands of good rows, then a quote that is never closed: found only while
+    # streaming (the encoding check reads the whole file first, so broken bytes
+    # are refused before the transaction), and the file is refused whole.
+    path.write_bytes(b"id,date,subject,body,email\n" + good.encode() + b'\n5000,2026-11-02,Bad,"never closed,x@y.z\n')
     before = snapshot(database)
     with pytest.raises(InputFileError, match="line 5001"):
         import_file(database, path, ImportOptions(workers=workers))

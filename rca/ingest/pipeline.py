@@ -9,12 +9,14 @@ read at all raises and leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import json
 import os
 import queue
 import secrets
+import signal
 import sqlite3
 import threading
 import time
@@ -35,13 +37,14 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..defects import classify_defect, normalize_defect_type
-from ..errors import InputFileError, ProfileError, UsageError
+from ..errors import InputFileError, Interrupted, ProfileError, UsageError
 from ..models import Complaint, ImportBatch, Reject, Setting
 from ..redact import redact, redact_fields
 from .dates import DateParser
 from .profiles import (PROFILES, MappedRow, RowMapper, RowSkipped, build_mapper,
                        choose_profile, column_stats)
-from .readers import Block, BlockLayout, RawTable, parse_block, read_table
+from ..rejects import bounded_raw, oversized_reason
+from .readers import OVERSIZED_KEY, Block, BlockLayout, RawTable, parse_block, read_table
 
 CHUNK_ROWS = 2_000
 DATE_SAMPLE_ROWS = 500
@@ -82,6 +85,7 @@ class ImportSummary:
     already_imported: ImportBatch | None = None
     field_columns: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader decided (renamed columns …)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows (not complaints, or stored elsewhere)
     # What the import did, as data (RowMapper.describe() plus dates and skipped rows).
     mapping: dict[str, Any] = field(default_factory=dict)
@@ -340,8 +344,39 @@ def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[l
 
 
 def import_file(database: Database, path: str | os.PathLike, options: ImportOptions | None = None,
-                progress: ProgressCallback | None = None) -> ImportSummary:
-    """Import one export file; all of it is stored, or (on error) none of it."""
+                progress: ProgressCallback | None = None,
+                read_progress: Callable[[float], None] | None = None) -> ImportSummary:
+    """Import one export file; all of it is stored, or (on error) none of it.
+
+    ``progress(rows)`` after each chunk stored; ``read_progress(fraction)`` now
+    and then while the file is read (also where no row comes out, as in blank lines).
+    Ctrl-C raises :class:`~rca.errors.Interrupted` saying whether the file was saved.
+    """
+    batch_ids: list[int] = []  # the batch, once it exists
+    try:
+        return _import_file(database, path, options, progress, read_progress, batch_ids)
+    except KeyboardInterrupt:
+        raise _interrupted(database, Path(path).name, batch_ids) from None
+
+
+def _interrupted(database: Database, name: str, batch_ids: list[int]) -> Interrupted:
+    """The truth after Ctrl-C: the batch row exists only if its transaction committed."""
+    if batch_ids:
+        try:
+            with database.session() as session:
+                batch = session.get(ImportBatch, batch_ids[0])
+        except (OperationalError, sqlite3.Error):
+            batch = None
+        if batch is not None and batch.finished_at is not None:
+            return Interrupted(f"interrupted after {name} was saved whole (batch {batch.id}, "
+                               f"{batch.rows_new:,} new): nothing is half-done")
+    return Interrupted(f"interrupted: nothing from {name} was saved (its transaction was rolled back); "
+                       "run the import again")
+
+
+def _import_file(database: Database, path: str | os.PathLike, options: ImportOptions | None,
+                 progress: ProgressCallback | None, read_progress: Callable[[float], None] | None,
+                 batch_ids: list[int]) -> ImportSummary:
     options = options or ImportOptions()
     path = Path(path)
     started = time.perf_counter()
@@ -349,7 +384,8 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
     if not path.is_file():
         raise InputFileError(str(path), "no such file" if not path.exists() else "not a file")
     sha = file_sha256(path)
-    table = read_table(path)
+    table = read_table(path, on_read=read_progress)
+    summary.notes.extend(table.notes)
     rows = iter(table.rows)
     # Columns are judged by a sample of what they hold, and the day/month order
     # is decided once per file from it, never row by row.
@@ -387,6 +423,7 @@ def import_file(database: Database, path: str | os.PathLike, options: ImportOpti
         session.add(batch)
         session.flush()
         summary.batch_id = batch.id
+        batch_ids.append(batch.id)
 
         build = _RowBuilder(summary.source, parse_date, customer_salt(session), batch.id, now,
                             sqlite_storage=database.dialect == "sqlite", received_on=received_on,
@@ -451,15 +488,20 @@ class _Transformed:
 
 def _reject(batch_id: int, number: int, reason: str, record: dict[str, Any]) -> dict[str, Any]:
     # A rejected row is kept to be fixed and re-imported, but not its personal
-    # data: it is redacted as an imported row would be (the reason can quote a cell).
+    # data: it is redacted as an imported row would be (the reason can quote a
+    # cell), and bounded in size.
     return {"batch_id": batch_id, "row_number": number, "reason": redact(reason[:500]),
-            "raw": redact_fields(_json_safe(record))}
+            "raw": redact_fields(bounded_raw(_json_safe(record)))}
 
 
 def _transform(mapper: RowMapper, build: _RowBuilder, chunk: list[tuple[int, dict[str, Any]]]) -> _Transformed:
     values, rejects = [], []
     skipped = None
     for number, record in chunk:
+        if OVERSIZED_KEY in record:
+            cells = {k: v for k, v in record.items() if k != OVERSIZED_KEY}
+            rejects.append(_reject(build.batch_id, number, oversized_reason(record[OVERSIZED_KEY]), cells))
+            continue
         try:
             values.append(build(mapper(record)))
         except RowSkipped as exc:
@@ -538,7 +580,7 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
     # had loaded at each full collection. This process unfreezes at once.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _workers_without_sigint(workers) as pool:
             gc.unfreeze()
             _WORKER_JOB = None
             if blocks is None:
@@ -551,6 +593,29 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
     finally:
         gc.unfreeze()
         _WORKER_JOB = None
+
+
+@contextlib.contextmanager
+def _workers_without_sigint(workers: int):
+    """A fork pool whose workers never see Ctrl-C.
+
+    The terminal sends SIGINT to the whole process group. A worker interrupted
+    while it holds the pool's queue lock made terminate() hang (holding the
+    database's write lock) and printed a traceback per worker; so the workers
+    are forked with SIGINT blocked, and only this process handles it: it stops
+    the pool and rolls the import back. Blocked rather than ignored, so a
+    Ctrl-C during the fork is delivered here right after, not lost.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:

@@ -13,14 +13,16 @@ imports each file in one transaction, so it simply rolls back.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
 import json
 import re
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -70,6 +72,7 @@ class RawTable:
     # again, as raw blocks of whole lines for worker processes to parse.
     block_source: Callable[[], Iterator[Block]] | None = None
     block_layout: BlockLayout | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader decided that the user should know
 
     def close(self) -> None:
         """Release the file early (an abandoned iterator closes it when collected)."""
@@ -86,8 +89,12 @@ class RawTable:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Open ``path``, detect its format and encoding, and return a streaming table."""
+def read_table(path: str | Path, on_read: ReadProgress | None = None) -> RawTable:
+    """Open ``path``, detect its format and encoding, and return a streaming table.
+
+    ``on_read(fraction)`` is called now and then with how much of the file the
+    rows read so far come from, so a long read is never silent.
+    """
     spath = str(path)
     p = Path(path)
     if not p.is_file():
@@ -97,10 +104,11 @@ def read_table(path: str | Path) -> RawTable:
     if not magic:
         raise InputFileError(spath, "the file is empty; export it again")
 
+    size = p.stat().st_size
     compressed = magic[:2] == b"\x1f\x8b"
     opener: Callable[[], IO[bytes]]
     if compressed:
-        opener = lambda: gzip.open(p, "rb")  # noqa: E731 - reopened for each pass
+        opener = lambda: gzip.GzipFile(fileobj=_Counted(open(p, "rb"), size, on_read))  # noqa: E731
         try:
             with opener() as g:
                 head = g.read(_SAMPLE_BYTES)
@@ -111,7 +119,7 @@ def read_table(path: str | Path) -> RawTable:
         if not head:
             raise InputFileError(spath, "the compressed file is empty; export it again")
     else:
-        opener = lambda: open(p, "rb")  # noqa: E731
+        opener = lambda: _Counted(open(p, "rb"), size, on_read)  # noqa: E731
         with opener() as f:
             head = f.read(_SAMPLE_BYTES)
             at_eof = not f.read(1)
@@ -121,7 +129,11 @@ def read_table(path: str | Path) -> RawTable:
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InputFileError(spath, "is an old Excel .xls workbook; save it as .xlsx or CSV")
 
-    encoding = _detect_encoding(spath, head, at_eof)
+    quiet = _quiet(opener, compressed, p)
+    encoding = _detect_encoding(spath, head, at_eof, quiet, size if compressed else None)
+    if not head.strip(b" \t\r\n\f\v\x00") and not at_eof:
+        # Megabytes of blank lines or padding before the data: sample where it starts.
+        head, at_eof = _sample_after_blanks(spath, quiet, encoding)
     text_head = _decode_sample(head, encoding, at_eof)
     if _looks_binary(text_head):
         raise InputFileError(spath, _NOT_A_TABLE)
@@ -139,17 +151,83 @@ def read_table(path: str | Path) -> RawTable:
     return _read_csv(spath, opener, encoding, compressed, text_head)
 
 
+ReadProgress = Callable[[float], None]
+_PROGRESS_SECONDS = 0.5
+
+
+class _Counted(io.RawIOBase):
+    """A file that reports now and then how much of it has been read."""
+
+    def __init__(self, raw: IO[bytes], size: int, on_read: ReadProgress | None):
+        self._raw = raw
+        self._size = max(size, 1)
+        self._on_read = on_read
+        self._next_report = time.monotonic() + _PROGRESS_SECONDS
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._raw.readinto(buffer)
+        if self._on_read is not None and time.monotonic() >= self._next_report:
+            self._next_report = time.monotonic() + _PROGRESS_SECONDS
+            self._on_read(min(self._raw.tell() / self._size, 1.0))
+        return count
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _quiet(opener: Callable[[], IO[bytes]], compressed: bool, p: Path) -> Callable[[], IO[bytes]]:
+    """The same bytes without progress reports: for the passes that only look."""
+    if compressed:
+        return lambda: gzip.open(p, "rb")
+    return lambda: open(p, "rb")
+
+
+def _sample_after_blanks(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> tuple[bytes, bool]:
+    """The first _SAMPLE_BYTES from the first byte that is not blank."""
+    blank = b" \t\r\n\f\v\x00" if not encoding.startswith("utf-16") else None
+    with opener() as raw:
+        while True:
+            block = raw.read(1 << 20)
+            if not block:
+                return b"", True
+            if blank is None or block.strip(blank):
+                start = 0 if blank is None else len(block) - len(block.lstrip(blank))
+                if blank is None:
+                    return block[:_SAMPLE_BYTES], False
+                sample = block[start:start + _SAMPLE_BYTES]
+                if len(sample) < _SAMPLE_BYTES:
+                    sample += raw.read(_SAMPLE_BYTES - len(sample))
+                return sample, not raw.read(1)
+
+
 # --------------------------------------------------------------------------- encoding
 
 
-def _detect_encoding(path: str, head: bytes, at_eof: bool) -> str:
-    """BOMs first, then BOM-less UTF-16 by its NUL pattern, then UTF-8, else cp1252."""
+def _detect_encoding(path: str, head: bytes, at_eof: bool, opener: Callable[[], IO[bytes]],
+                     compressed_size: int | None = None) -> str:
+    """BOMs first, then BOM-less UTF-16 by its NUL pattern, then UTF-8 or Windows-1252
+    on the evidence of the whole file (see :func:`_utf8_evidence`)."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        utf8 = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    else:
+        utf8 = "utf-8"
     sample = head[:4096]
-    if len(sample) >= 4:
+    if utf8 == "utf-8" and len(sample) >= 4:
         # ASCII text in UTF-16 has a NUL in every other byte; plain text has none.
         even_nuls = sample[0::2].count(0)
         odd_nuls = sample[1::2].count(0)
@@ -158,18 +236,117 @@ def _detect_encoding(path: str, head: bytes, at_eof: bool) -> str:
             return "utf-16-le"
         if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
             return "utf-16-be"
+    evidence = _utf8_evidence(path, opener, compressed_size)
+    if evidence.first_bad is None:
+        return utf8
+    offset, line, byte = evidence.first_bad
+    if evidence.multibyte or utf8 == "utf-8-sig":
+        # Valid UTF-8 letters and bytes that are not UTF-8 in one file: decoding
+        # it either way garbles one of them, so say where it breaks.
+        raise InputFileError(path, f"mixes UTF-8 with another encoding: byte 0x{byte:02X} (byte {offset + 1:,} "
+                                   "of the file) is not valid UTF-8 although other lines are; fix that line or "
+                                   "re-export the file as UTF-8", f"line {line}")
+    # Not UTF-8 anywhere: the usual suspect is a Windows (Excel) export. cp1252
+    # leaves five bytes undefined; latin-1 decodes everything.
+    return "latin-1" if evidence.cp1252_undefined else "cp1252"
+
+
+@dataclass
+class _Utf8Evidence:
+    multibyte: bool = False  # valid UTF-8 sequences of non-ASCII characters were seen
+    first_bad: tuple[int, int, int] | None = None  # (byte offset, line, byte) of the first non-UTF-8 byte
+    cp1252_undefined: bool = False
+
+
+# A non-ASCII character written in UTF-8 (what a Windows-1252 file almost never holds).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# A gzip file that expands more than this much is a decompression bomb, not an export
+# (real exports compress 3-20x; gzip's ceiling is about 1,000x).
+_MAX_EXPANSION = 200
+_EXPANSION_CHECKED_AFTER = 16 << 20
+
+
+def _utf8_evidence(path: str, opener: Callable[[], IO[bytes]], compressed_size: int | None) -> _Utf8Evidence:
+    """Read the whole file once: is it UTF-8, and if not, where does that break?
+
+    The first 64 KB are not enough: one stray Windows byte there would make a
+    UTF-8 file decode as Windows-1252 (cafÃ©), and a Windows file whose first
+    accent comes late would be refused as broken UTF-8.
+    """
+    found = _Utf8Evidence()
+    offset = 0
+    carry = b""
     try:
-        # final=False: the sample may end inside a multi-byte character.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass  # not UTF-8: the usual suspect is a Windows (Excel) export
-    try:
-        head.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 decodes everything.
-        return "latin-1"
+        with opener() as raw:
+            while True:
+                block = raw.read(1 << 20)
+                final = not block
+                data = carry + block
+                data, carry = (data, b"") if final else _split_incomplete(data)
+                if compressed_size is not None:
+                    _refuse_bomb(path, raw, offset)
+                if not data.isascii():
+                    _inspect_non_ascii(data, offset, found)
+                    if found.multibyte and found.first_bad is not None:
+                        break
+                if final:
+                    break
+                offset += len(data)
+    except (OSError, EOFError, zlib.error):
+        return found  # a corrupt gzip stream: reported with its reason when the rows are read
+    if found.first_bad is not None:
+        # Only now, on the way to an error, count the lines before the bad byte.
+        at, _, byte = found.first_bad
+        found.first_bad = (at, _line_of(opener, at), byte)
+    return found
+
+
+def _refuse_bomb(path: str, gz: Any, expanded: int) -> None:
+    consumed = gz.fileobj.tell() if getattr(gz, "fileobj", None) is not None else 0
+    if expanded > _EXPANSION_CHECKED_AFTER and expanded > _MAX_EXPANSION * max(consumed, 1):
+        raise InputFileError(path, f"the gzip file expands more than {_MAX_EXPANSION} times ({consumed:,} "
+                                   f"compressed bytes gave over {expanded:,}): it is a decompression bomb or "
+                                   "not an export; compress the real export")
+
+
+def _line_of(opener: Callable[[], IO[bytes]], offset: int) -> int:
+    """The line (1-based) that byte ``offset`` of the file is on."""
+    lines = 1
+    with opener() as raw:
+        while offset > 0:
+            block = raw.read(min(1 << 20, offset))
+            if not block:
+                break
+            lines += _count_lines(block)
+            offset -= len(block)
+    return lines
+
+
+def _inspect_non_ascii(data: bytes, offset: int, found: _Utf8Evidence) -> None:
+    if found.first_bad is None:
+        try:
+            data.decode("utf-8")
+            found.multibyte = True
+            return
+        except UnicodeDecodeError as exc:
+            found.first_bad = (offset + exc.start, 0, data[exc.start])
+    if not found.multibyte and _UTF8_SEQUENCE.search(data):
+        found.multibyte = True
+    if not found.cp1252_undefined:
+        found.cp1252_undefined = any(b in data for b in _CP1252_UNDEFINED)
+
+
+def _split_incomplete(data: bytes) -> tuple[bytes, bytes]:
+    """``data`` cut before a UTF-8 sequence its last bytes only begin."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data, b""
+        if byte >= 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return (data[:-back], data[-back:]) if needed > back else (data, b"")
+    return data, b""
 
 
 def _decode_sample(head: bytes, encoding: str, at_eof: bool) -> str:
@@ -293,9 +470,10 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     stream = _text_stream(raw, encoding)
     # strict: an unterminated quote at the end of the file must be an error,
     # not one giant last field that silently swallows the remaining rows.
-    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    blanks = _BlankLines()
+    reader = csv.reader(blanks.lines(stream), delimiter=delimiter, strict=True)
     try:
-        header = _first_record(reader, skip_sep=has_sep_line)
+        header = _first_record(reader, skip_sep=has_sep_line, blanks=blanks)
     except (csv.Error, *_STREAM_FAILURES) as exc:
         stream.close()
         if isinstance(exc, csv.Error):
@@ -307,18 +485,21 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     if header:
         header[0] = header[0].lstrip("\ufeff")
     fmt = "tsv" if delimiter == "\t" else "csv"
+    header, notes = _distinct_identifiers(header)
     columns = tuple(header)
-    rows = _csv_rows(path, opener, encoding, stream, reader, columns)
+    rows = _csv_rows(path, opener, encoding, stream, reader, columns, blanks)
     block_source = layout = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
         layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns)
-        header_lines = reader.line_num
+        header_lines = reader.line_num + blanks.skipped
         block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True)  # noqa: E731
-    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout)
+    return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout,
+                    notes=notes)
 
 
-def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
+def _first_record(reader: Any, skip_sep: bool, blanks: _BlankLines) -> list[str] | None:
     for row in reader:
+        blanks.between = True
         if skip_sep:
             skip_sep = False
             continue
@@ -327,11 +508,33 @@ def _first_record(reader: Any, skip_sep: bool) -> list[str] | None:
     return None
 
 
+class _BlankLines:
+    """Empty lines between records, dropped before csv.reader sees them.
+
+    csv.reader turns each empty line into an empty row that costs a trip
+    through the import loop; a file of a billion line breaks took minutes.
+    Only a line that starts a record may go (``between`` is set again after
+    each record): inside a quoted field an empty line is data.
+    """
+
+    def __init__(self) -> None:
+        self.skipped = 0  # physical lines dropped so far
+        self.between = True
+
+    def lines(self, source: Iterable[str]) -> Iterator[str]:
+        for line in source:
+            if self.between and (line == "\n" or line == "\r\n" or line == "\r"):
+                self.skipped += 1
+                continue
+            self.between = False
+            yield line
+
+
 def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
-              reader: Any, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+              reader: Any, columns: tuple[str, ...], blanks: _BlankLines) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         with stream:
-            yield from _csv_records(reader, columns, reader.line_num + 1)
+            yield from _capped(_csv_records(reader, columns, reader.line_num + blanks.skipped + 1, blanks))
     except _BrokenRecord as broken:
         raise InputFileError(path, _csv_problem(broken.error), f"line {broken.line}") from broken.error
     except _STREAM_FAILURES as exc:
@@ -347,20 +550,22 @@ class _BrokenRecord(Exception):
         self.line = line
 
 
-def _csv_records(reader: Any, columns: tuple[str, ...],
-                 first_line: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_records(reader: Any, columns: tuple[str, ...], first_line: int,
+                 blanks: _BlankLines | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """(physical line where the record starts, record) for each non-blank record;
     ``first_line`` is the line the reader's first line has in the file."""
     ncols = len(columns)
     repeated = _repeated_positions(list(columns))
-    offset = first_line - reader.line_num - 1
+    blanks = blanks or _BlankLines()  # empty lines the reader never saw, before the current record
+    offset = first_line - reader.line_num - 1 - blanks.skipped
     prev_line = reader.line_num
     try:
         if not repeated:
             # Hot loop: a few µs per row. No regexes, no per-cell calls.
             for row in reader:
-                start = prev_line + 1 + offset
+                start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
+                blanks.between = True
                 if len(row) == ncols:
                     if "" not in row:  # no empty cell: dict(zip()) runs in C
                         yield start, dict(zip(columns, row))
@@ -370,12 +575,13 @@ def _csv_records(reader: Any, columns: tuple[str, ...],
                     yield start, _ragged(columns, row, None)
         else:
             for row in reader:
-                start = prev_line + 1 + offset
+                start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
+                blanks.between = True
                 if any(row):
                     yield start, _ragged(columns, row, repeated)
     except csv.Error as exc:
-        raise _BrokenRecord(exc, prev_line + 1 + offset) from exc
+        raise _BrokenRecord(exc, prev_line + 1 + offset + blanks.skipped) from exc
 
 
 # --------------------------------------------------------------------------- files in blocks
@@ -460,7 +666,9 @@ def _blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str, header_li
                     continue
                 block = pending[:cut]
                 pending = pending[cut:]
-                yield Block(first_line, block, last=False)
+                if block.strip(b"\r\n"):
+                    yield Block(first_line, block, last=False)
+                # else: only blank lines (padding, a hostile file): nothing for a worker to do
                 first_line += _count_lines(block)
             yield Block(first_line, pending, last=True)
     except _STREAM_FAILURES as exc:
@@ -514,16 +722,49 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
         raise InputFileError(layout.path, _decode_problem(layout.encoding, exc), f"line {line}") from None
     if layout.format == "jsonl":
         lines = io.StringIO(text, newline=None)
-        return BlockRecords(list(_jsonl_lines(layout.path, lines, block.first_line)))
+        return BlockRecords(_capped_block(block, list(_jsonl_lines(layout.path, lines, block.first_line))))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
     records: list[tuple[int, dict[str, Any]]] = []
     try:
         records.extend(_csv_records(reader, layout.columns, block.first_line))
     except _BrokenRecord as broken:
         if not block.last and _UNCLOSED_QUOTE in str(broken.error):
-            return BlockRecords(records, broken.line)
+            return BlockRecords(_capped_block(block, records), broken.line)
         raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
-    return BlockRecords(records)
+    return BlockRecords(_capped_block(block, records))
+
+
+# --------------------------------------------------------------------------- cell sizes
+
+# A cell longer than this (a 300 MB string in a workbook, a pasted log) marks
+# its row, so the import rejects the row with the reason (and stores a cut copy)
+# instead of hundreds of megabytes. Complaint text is capped lower by the import.
+MAX_CELL_CHARS = 1 << 20
+OVERSIZED_KEY = "_oversized"  # record key: the columns whose cells are too long, with their lengths
+
+
+def _cap_cells(record: dict[str, Any]) -> dict[str, Any]:
+    oversized = {}
+    for key, value in record.items():
+        if value.__class__ is str and len(value) > MAX_CELL_CHARS:
+            oversized[key] = len(value)
+        elif isinstance(value, list) and any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in value):
+            oversized[key] = sum(len(v) for v in value if isinstance(v, str))
+    if oversized:
+        record[OVERSIZED_KEY] = oversized
+    return record
+
+
+def _capped(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, record in records:
+        yield number, _cap_cells(record)
+
+
+def _capped_block(block: Block, records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    # No cell can be longer than the block it came in: most blocks need no look.
+    if len(block.data) <= MAX_CELL_CHARS:
+        return records
+    return [(number, _cap_cells(record)) for number, record in records]
 
 
 # What csv.reader says when the data ends inside a quoted field.
@@ -538,6 +779,35 @@ def _csv_problem(exc: csv.Error) -> str:
     if "expected after" in msg:
         return f"malformed quoting ({msg}); fix the quote or re-export the file"
     return f"malformed CSV ({msg})"
+
+
+# A column that names one record (Id, Key, Ticket number) cannot hold a list:
+# repeated, its copies are different columns, not values to merge.
+_IDENTIFIER_NAME = re.compile(r"(?:^|[\s_.#-])(?:id|key|number|no|#)\s*$", re.IGNORECASE)
+
+
+def _distinct_identifiers(header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with repeated identifier columns renamed 'Id (2)', 'Id (3)', and notes saying so.
+
+    Other repeated columns (Jira's Labels, Comment) stay one column of many values.
+    """
+    seen: dict[str, int] = {}
+    renamed: list[str] = []
+    notes: list[str] = []
+    taken = set(header)
+    for name in header:
+        count = seen[name] = seen.get(name, 0) + 1
+        if count > 1 and _IDENTIFIER_NAME.search(name.strip()):
+            new = f"{name} ({count})"
+            while new in taken:
+                new += "'"
+            taken.add(new)
+            notes.append(f"the column '{name}' appears more than once: copy {count} is read as '{new}' "
+                         f"(the first '{name}' is the one profiles use; --map '{new}=FIELD' picks another)")
+            renamed.append(new)
+        else:
+            renamed.append(name)
+    return renamed, notes
 
 
 def _repeated_positions(columns: list[str]) -> dict[str, list[int]]:
@@ -582,6 +852,7 @@ def _read_xlsx(path: str, opener: Callable[[], IO[bytes]], compressed: bool) -> 
     try:
         # openpyxl needs a seekable file; a gzipped workbook is read into memory.
         source: Any = io.BytesIO(opener().read()) if compressed else opener()
+        _refuse_zip_bomb(path, source)
         wb = load_workbook(source, read_only=True, data_only=True)
         if not wb.worksheets:
             raise InputFileError(path, "the workbook has no sheets")
@@ -597,16 +868,17 @@ def _read_xlsx(path: str, opener: Callable[[], IO[bytes]], compressed: bool) -> 
     except InputFileError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError,
-            zlib.error, ValueError) as exc:
-        raise InputFileError(path, f"the Excel file is corrupt or not an .xlsx workbook ({exc}); "
+            zlib.error, ValueError, *_XML_FAILURES) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt or not an .xlsx workbook ({_first_line(exc)}); "
                                    "open and save it again in Excel, or export CSV") from exc
     if header is None:
         wb.close()
         raise InputFileError(path, "the first sheet of the workbook is empty")
     while header and not header[-1].strip():
         header.pop()  # read-only sheets often report trailing blank columns
+    header, notes = _distinct_identifiers(header)
     return RawTable(path, "xlsx", None, list(header),
-                    _xlsx_rows(path, wb, it, header, header_row), compressed)
+                    _xlsx_rows(path, wb, it, header, header_row), compressed, notes=notes)
 
 
 def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[str],
@@ -632,12 +904,51 @@ def _xlsx_rows(path: str, wb: Any, it: Iterator[tuple[Any, ...]], header: list[s
             extra = [c for c in cells[ncols:] if c is not None]
             if extra:
                 record[OVERFLOW_KEY] = extra
-            yield number, record
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(path, f"the Excel file is corrupt ({exc}); open and save it "
+            yield number, _cap_cells(record)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError, *_XML_FAILURES) as exc:
+        raise InputFileError(path, f"the Excel file is corrupt ({_first_line(exc)}); open and save it "
                                    "again in Excel, or export CSV") from exc
     finally:
         wb.close()
+
+
+def _xml_failures() -> tuple[type[BaseException], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    failures: list[type[BaseException]] = [ParseError]
+    try:
+        # openpyxl parses with defusedxml when it is installed (rca requires it):
+        # entity expansion (billion laughs) and external entities are refused.
+        from defusedxml import DefusedXmlException
+        failures.append(DefusedXmlException)
+    except ImportError:
+        pass
+    return tuple(failures)
+
+
+_XML_FAILURES = _xml_failures()
+# A workbook part that expands more than this much is a zip bomb (a 300 KB file
+# holding one 300 MB string), refused before openpyxl loads it into memory.
+_MAX_XLSX_PART_BYTES = 256 << 20
+
+
+def _refuse_zip_bomb(path: str, source: IO[bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        for member in archive.infolist():
+            if member.file_size > _MAX_XLSX_PART_BYTES or (
+                    member.file_size > _EXPANSION_CHECKED_AFTER
+                    and member.file_size > _MAX_EXPANSION * max(member.compress_size, 1)):
+                raise InputFileError(path, f"the workbook part {member.filename} expands to "
+                                           f"{member.file_size:,} bytes (from {member.compress_size:,}): "
+                                           "a zip bomb or not a real export; export the data as CSV")
+    source.seek(0)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0].rstrip(".") if text else type(exc).__name__
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -661,25 +972,236 @@ def _looks_like_jsonl(text: str, at_eof: bool) -> bool:
 
 def _read_json(path: str, opener: Callable[[], IO[bytes]], encoding: str,
                compressed: bool) -> RawTable:
-    try:
-        with _text_stream(opener(), encoding, newline=None) as stream:
-            text = stream.read()
-    except _STREAM_FAILURES as exc:
-        raise _stream_errors(path, opener, encoding, exc) from exc
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise _too_deep(path, "the document") from None
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+    """A JSON array of records, or an object holding one, read one record at a time.
+
+    An object is read twice: once to find which of its lists holds the records
+    (without keeping any), then to stream that list. Memory is bounded by the
+    largest record, whatever the padding or the number of records.
+    """
+    if _first_json_char(path, opener, encoding) == "{":
+        key = _choose_record_list(path, opener, encoding)
+        if key is _JSONL:
             # JSON Lines whose first record was too big for the detection sample.
             return _read_jsonl(path, opener, encoding, compressed)
-        raise _json_error(path, text, exc) from exc
-    records = _records_from_json(path, data)
-    flat = [_flatten_checked(path, rec, f"record {i}") for i, rec in enumerate(records, 1)]
-    columns = _union_columns(flat[:_COLUMN_SCAN_RECORDS])
-    rows = ((i, rec) for i, rec in enumerate(flat, 1))
-    return RawTable(path, "json", encoding, columns, rows, compressed)
+        if key is None:
+            return RawTable(path, "json", encoding, [], iter(()), compressed)  # {"tickets": [], "count": 0}
+    else:
+        key = None
+    records = _json_records(path, opener, encoding, key)
+    head: list[tuple[int, dict[str, Any]]] = []
+    for item in records:
+        head.append(item)
+        if len(head) >= _COLUMN_SCAN_RECORDS:
+            break
+    columns = _union_columns([rec for _, rec in head])
+    return RawTable(path, "json", encoding, columns, chain(head, records), compressed)
+
+
+_JSONL = object()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# One record may be big (a pasted log), not unbounded.
+MAX_JSON_RECORD_CHARS = 64 << 20
+_JSON_READ_CHARS = 1 << 20
+
+
+class _JsonText:
+    """A JSON document decoded piece by piece from a text stream.
+
+    Only the text from the value being read onwards is kept; ``line_base``
+    counts the lines of what was dropped, so errors still name the file's line.
+    """
+
+    def __init__(self, path: str, stream: IO[str]):
+        self.path = path
+        self.stream = stream
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.line_base = 0
+        self.decoder = json.JSONDecoder()
+
+    def _more(self, chars: int = _JSON_READ_CHARS) -> bool:
+        if self.eof:
+            return False
+        if self.pos > _JSON_READ_CHARS:
+            self.line_base += self.text.count("\n", 0, self.pos)
+            self.text = self.text[self.pos:]
+            self.pos = 0
+        piece = self.stream.read(chars)
+        if not piece:
+            self.eof = True
+            return False
+        self.text += piece
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            self.pos = _JSON_SPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self._more():
+                return ""
+
+    def expect(self, chars: str, what: str) -> str:
+        ch = self.peek()
+        if not ch or ch not in chars:
+            raise self._error(f"expected {what}" if ch else None)
+        self.pos += 1
+        return ch
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.text, self.pos)
+            except RecursionError:
+                raise _too_deep(self.path, self.where()) from None
+            except json.JSONDecodeError as exc:
+                size = len(self.text) - self.pos
+                near_end = exc.pos > len(self.text) - 1000 or exc.msg.startswith("Unterminated string")
+                if near_end and size > MAX_JSON_RECORD_CHARS:
+                    raise InputFileError(self.path, f"a JSON value is longer than {MAX_JSON_RECORD_CHARS:,} "
+                                                    "characters; split the export", self.where()) from None
+                # Perhaps only cut off by the end of what was read so far: read on.
+                if near_end and self._more(max(size, _JSON_READ_CHARS)):
+                    continue
+                raise _json_error(self.path, self.text, exc, self.line_base) from None
+            if end == len(self.text) and self._more():
+                continue  # a number may go on in what is not read yet
+            raw = self.text[self.pos:end]
+            self.pos = end
+            if "\\u" in raw:
+                value = _without_lone_surrogates(value)
+            return value
+
+    def where(self) -> str:
+        return f"line {self.line_base + self.text.count(chr(10), 0, self.pos) + 1}"
+
+    def _error(self, problem: str | None) -> InputFileError:
+        if problem is None:
+            return InputFileError(self.path, "JSON ends early; the file looks truncated, export it again",
+                                  self.where())
+        return InputFileError(self.path, f"invalid JSON ({problem})", self.where())
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here."""
+        self.expect("[", "'['")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.expect(",]", "',' or ']'") == "]":
+                return
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that starts here; the caller reads or skips each value."""
+        self.expect("{", "'{'")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self.value()
+            self.expect(":", "':'")
+            yield key
+            if self.expect(",}", "',' or '}'") == "}":
+                return
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape half a character (\\ud800); such text cannot be stored: U+FFFD instead."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@contextlib.contextmanager
+def _json_text(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> Iterator[_JsonText]:
+    try:
+        with _text_stream(opener(), encoding, newline=None) as stream:
+            yield _JsonText(path, stream)
+    except _STREAM_FAILURES as exc:
+        raise _stream_errors(path, opener, encoding, exc) from exc
+
+
+def _first_json_char(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> str:
+    with _json_text(path, opener, encoding) as doc:
+        return doc.peek().lstrip("\ufeff")[:1]
+
+
+def _choose_record_list(path: str, opener: Callable[[], IO[bytes]], encoding: str) -> Any:
+    """The keys leading to the list of records in the top-level object: ``("tickets",)``,
+    or one level down as search APIs write it, ``("hits", "hits")`` (CFPB) or
+    ``("_embedded", "conversations")`` (Help Scout). None: only empty lists;
+    _JSONL: the file is JSON Lines."""
+    top: dict[tuple[str, ...], int] = {}
+    nested: dict[tuple[str, ...], int] = {}
+    empty = False
+
+    def count_list(found: dict[tuple[str, ...], int], keys: tuple[str, ...]) -> None:
+        nonlocal empty
+        count = 0
+        records = True
+        for count, item in enumerate(doc.items(), 1):
+            records = records and (count > 50 or isinstance(item, dict))
+        if count and records:
+            found[keys] = count
+        empty = empty or not count
+
+    with _json_text(path, opener, encoding) as doc:
+        for key in doc.members():
+            if doc.peek() == "[":
+                count_list(top, (key,))
+            elif doc.peek() == "{":
+                for inner in doc.members():
+                    if doc.peek() == "[":
+                        count_list(nested, (key, inner))
+                    else:
+                        doc.value()
+            else:
+                doc.value()
+        if doc.peek():
+            if doc.peek() == "{":
+                return _JSONL
+            raise doc._error("extra data after the document")
+    # A list at the top wins over one a level down (which may be metadata).
+    lists = top or nested
+    if not lists:
+        if empty:
+            return None
+        raise InputFileError(path, "the JSON object holds no list of records; export a list of tickets")
+    for wrapper in _WRAPPER_KEYS:
+        for keys in lists:
+            if keys[-1] == wrapper:
+                return keys
+    return max(lists, key=lists.__getitem__)
+
+
+def _json_records(path: str, opener: Callable[[], IO[bytes]], encoding: str,
+                  keys: tuple[str, ...] | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    with _json_text(path, opener, encoding) as doc:
+        first = doc.peek()
+        if keys is not None:
+            for key in keys:
+                for member in doc.members():
+                    if member == key:
+                        break
+                    doc.value()
+        elif first != "[":
+            doc.value()  # a complete single value, or the error that says why not
+            raise InputFileError(path, "the JSON document is a single value, not a list of records")
+        for number, record in enumerate(doc.items(), 1):
+            yield number, _cap_cells(_flatten_checked(path, record, f"record {number}"))
+        if keys is None and doc.peek():
+            raise doc._error("extra data after the list of records")
 
 
 def _too_deep(path: str, where: str) -> InputFileError:
@@ -694,31 +1216,6 @@ def _json_error(path: str, text: str, exc: json.JSONDecodeError,
                               f"line {exc.lineno + line_offset} column {exc.colno}")
     return InputFileError(path, f"invalid JSON ({exc.msg})",
                           f"line {exc.lineno + line_offset} column {exc.colno}")
-
-
-def _records_from_json(path: str, data: Any) -> list[Any]:
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        lists = {k: v for k, v in data.items()
-                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v[:50])}
-        nested = [v for v in data.values() if isinstance(v, dict) and any(
-            isinstance(x, list) and x and all(isinstance(r, dict) for r in x[:50]) for x in v.values())]
-        if not lists and nested:
-            # One level down: search APIs ({"hits": {"hits": [...]}}, CFPB) and
-            # HAL ({"_embedded": {"conversations": [...]}}, Help Scout).
-            return _records_from_json(path, max(nested, key=len))
-        if not lists:
-            empty = [k for k, v in data.items() if isinstance(v, list) and not v]
-            if empty:
-                return []  # e.g. {"tickets": [], "count": 0}: a valid export with no rows
-            raise InputFileError(path, "the JSON object holds no list of records; "
-                                       "export a list of tickets")
-        for key in _WRAPPER_KEYS:
-            if key in lists:
-                return lists[key]
-        return max(lists.values(), key=len)
-    raise InputFileError(path, "the JSON document is a single value, not a list of records")
 
 
 def _flatten_checked(path: str, record: Any, where: str) -> dict[str, Any]:
@@ -807,4 +1304,6 @@ def _jsonl_lines(path: str, lines: Iterable[str], first_line: int) -> Iterator[t
             raise _too_deep(path, f"line {number}") from None
         except json.JSONDecodeError as exc:
             raise _json_error(path, line, exc, number - 1) from exc
-        yield number, _flatten_checked(path, value, f"line {number}")
+        if "\\u" in line:
+            value = _without_lone_surrogates(value)
+        yield number, _cap_cells(_flatten_checked(path, value, f"line {number}"))
