@@ -17,7 +17,11 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only"]
+__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only", "FILLER_WORDS"]
+
+# Words of address and politeness: they may stand inside a customer's sentence, but a title
+# or keyword that starts or ends with one says nothing ("Card arrived thanks", "Hi app").
+FILLER_WORDS = frozenset("hi hello hey dear thanks thank thx ty pls plz please ok okay lol omg yes yeah guys sir madam".split())
 
 # rca's own redaction marks ([email], [phone], [card] …) and any like them.
 _RCA_MARK = r"\[[a-z_]{2,12}\]"
