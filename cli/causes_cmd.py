@@ -92,10 +92,11 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
                           ("channels", d.breakdown.channels)):
         if values:
             click.echo(f"  top {title}: " + "; ".join(f"{v} ({n})" for v, n in values))
-    click.echo("  closest to its centre:")
-    for complaint in d.representatives:
-        text = " ".join(f"{complaint.subject or ''} — {complaint.body or ''}".split())
-        click.echo(f"    #{complaint.id} {complaint.received_at:%Y-%m-%d}: {text[:160]}")
+    click.echo(f"  in customers' words (as the report for {d.quotes_period.label} quotes them):")
+    for q in d.quotes:
+        click.echo(f"    #{q.complaint_id} {q.received_at:%Y-%m-%d}: “{q.text}”")
+    if not d.quotes:
+        click.echo("    (no complaint text to quote)")
     click.echo("  history:")
     for event in d.events:
         click.echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {_describe_event(event)}")

@@ -7,12 +7,15 @@ from pathlib import Path
 import click
 
 from .context import AppContext, pass_app
+from .output import info
 
 
 @click.command("report")
 @click.option("--kind", type=click.Choice(["executive", "team"]), default="executive", show_default=True,
               help="executive: 1-3 pages for leaders; team: every cause in detail for team leads.")
-@click.option("--period", metavar="2026-W47", help="ISO week to report (default: the week of the newest complaint).")
+@click.option("--period", metavar="2026-W47",
+              help="ISO week to report (default: the last complete week in the data; a partial one is labelled "
+                   "partial and compared with the same span of the week before).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="First day of a date range (with --to) instead of a week.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Last day of the range.")
@@ -27,7 +30,7 @@ def report(app: AppContext, kind, period, date_from, date_to, weeks, out) -> Non
 
     \b
     Examples:
-      rca report                                  # executive PDF for the newest week
+      rca report                                  # executive PDF for the last complete week
       rca report --period 2026-W47 --out weekly.pdf
       rca report --kind team --from 2026-11-01 --to 2026-11-14
       rca report --out preview.html               # HTML instead of PDF
@@ -35,7 +38,7 @@ def report(app: AppContext, kind, period, date_from, date_to, weeks, out) -> Non
     from reports import write_report
 
     path = write_report(app.database(), kind, period=period, date_from=date_from and date_from.date(),
-                        date_to=date_to and date_to.date(), weeks=weeks, out=out, folder=Path.cwd())
+                        date_to=date_to and date_to.date(), weeks=weeks, out=out, folder=Path.cwd(), say=info)
     click.echo(str(path))
 
 

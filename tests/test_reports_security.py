@@ -42,7 +42,8 @@ def hostile_db(database):
             make.complaint(day, cause, "c1", subject="<style>*{display:none}</style>", body=body,
                            page_url=f"https://shop.example.com/?email={EMAIL}", channel="<u>web</u>")
         for day in ["2026-11-17", "2026-11-19"]:
-            make.complaint(day, long_cause, "c2", body="x" * 5000)
+            # One 5,000-letter word (not "x": runs of x are redaction marks, never quoted).
+            make.complaint(day, long_cause, "c2", body="w" * 5000 + f" {day}")
         for body in HOSTILE:
             make.complaint("2026-11-20", None, "c3", body=body)
     return database

@@ -1,0 +1,139 @@
+"""Which complaints to quote for a cause: the one choice every report and `rca causes show` use.
+
+The complaints nearest a cause's centre are its shortest ("@Delta", a bare form
+label), so centrality alone picks the least telling ones.  A quote here must:
+
+- be the customer's own words: not a lone handle or redaction marks
+  (rca.textnoise.is_placeholder_only), and not a *label* — a text that three or
+  more complaints share word for word (a form's category, a template);
+- be typical in length: close to the median length of the cause's candidates,
+  not the shortest;
+- be informative: use the cause's keywords, and hold little noise;
+- be whole sentences: cut after the last sentence that fits, never mid-word;
+- come from the reported period when the cause has complaints in it;
+- never repeat another quote, and carry no personal data (redacted again).
+
+Scoring: (centrality + 0.5) x (keyword share + 0.3) x length typicality x
+(1 for whole sentences, 0.7 for a cut one) x (share of the text that is not
+noise); ties go to the older complaint id, so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Complaint
+from .redact import redact
+from .textnoise import is_placeholder_only, readable, strip_noise
+
+QUOTE_CHARS = 240
+POOL = 150  # candidates read per cause: the most similar to its centre in the period
+LABEL_COPIES = 3  # a text this many complaints share word for word is a label, not a quote
+ELLIPSIS = "…"
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+_WORD = re.compile(r"[^\W_]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never reaches a terminal as an escape code
+
+
+@dataclass(frozen=True)
+class ChosenQuote:
+    complaint_id: int
+    text: str  # redacted, readable, whole sentences where they fit
+    received_at: datetime
+    channel: str | None
+
+
+def _own_text(subject: str | None, body: str | None) -> str:
+    body, subject = (body or "").strip(), (subject or "").strip()
+    return body if _WORD.search(body) else subject
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def whole_sentences(text: str, limit: int = QUOTE_CHARS) -> tuple[str, bool]:
+    """(the leading sentences that fit in ``limit`` characters, whether nothing was cut mid-sentence)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) <= limit:
+        return text, True
+    kept = ""
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > limit - 1:
+            break
+        kept = text[:match.start()]
+    if len(kept) >= limit * 0.3:
+        return kept, True
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 0.5:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + ELLIPSIS, False
+
+
+def _pool(session: Session, cause_id: int | None, start: datetime | None, end: datetime | None) -> list:
+    columns = (Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at, Complaint.channel,
+               Complaint.similarity)
+    where = [Complaint.cause_id == cause_id] if cause_id is not None else [Complaint.cause_id.is_(None)]
+    if start is not None:
+        where += [Complaint.received_at >= start, Complaint.received_at < end]
+    order = (Complaint.similarity.desc().nulls_last(), Complaint.id) if cause_id is not None \
+        else (Complaint.received_at.desc(), Complaint.id.desc())  # no centre: the newest
+    return list(session.execute(select(*columns).where(*where).order_by(*order).limit(POOL)))
+
+
+def choose_quotes(session: Session, cause_id: int | None, keywords: list[str] | None = None,
+                  period=None, limit: int = 3) -> list[ChosenQuote]:
+    """Up to ``limit`` quotes for a cause (``cause_id`` None: the unassigned complaints).
+
+    ``period`` (anything with ``start`` and ``end``) restricts the choice to the
+    complaints received in it when there are any there; otherwise all are candidates.
+    """
+    rows = _pool(session, cause_id, period.start, period.end) if period is not None else []
+    if not rows:
+        rows = _pool(session, cause_id, None, None)
+    texts = [_own_text(r.subject, r.body) for r in rows]
+    copies = Counter(_key(t) for t in texts)
+    keyword_words = {w for term in (keywords or [])[:8] for w in term.lower().split()}
+    candidates = []
+    for row, raw in zip(rows, texts):
+        key = _key(raw)
+        if not key or copies[key] >= LABEL_COPIES or is_placeholder_only(raw):
+            continue
+        shown, whole = whole_sentences(readable(redact(raw)))
+        if not _WORD.search(shown):
+            continue
+        own = strip_noise(raw)
+        words = [w.lower() for w in _WORD.findall(own)]
+        candidates.append((row, shown, whole, words, len(own) / max(len(raw), 1)))
+    if not candidates:
+        return []
+    lengths = sorted(len(words) for _, _, _, words, _ in candidates)
+    median = max(lengths[len(lengths) // 2], 1)
+
+    def score(candidate) -> float:
+        row, _, whole, words, clean_share = candidate
+        typical = math.exp(-abs(math.log(max(len(words), 1) / median)))
+        informative = len(keyword_words & set(words)) / min(len(keyword_words), 5) if keyword_words else 0.5
+        centrality = row.similarity if row.similarity is not None else 0.5
+        return (centrality + 0.5) * (informative + 0.3) * typical * (1.0 if whole else 0.7) * clean_share
+
+    ranked = sorted(candidates, key=lambda c: (-score(c), c[0].id))
+    chosen, seen = [], set()
+    for row, shown, _, _, _ in ranked:
+        key = _key(shown)[:80]
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(ChosenQuote(row.id, shown, row.received_at, row.channel))
+        if len(chosen) == limit:
+            break
+    return chosen
