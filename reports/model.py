@@ -26,6 +26,7 @@ from rca.models import Complaint, RootCause
 from rca.quotes import QUOTE_CHARS, choose_quotes
 
 from . import charts
+from .glyphs import displayable
 from .text import KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, shorten, signed
 
 KINDS = ("executive", "team")
@@ -427,7 +428,7 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
         if len(points) > PARETO_BARS:
             pareto_note += f" {len(points) - PARETO_BARS} smaller causes are not drawn."
 
-    panels = [(f"{f.key} · {shorten(_title(f.title), 26)}", series.get(f.cause_id, [0] * weeks))
+    panels = [(f"{f.key} · {shorten(displayable(_title(f.title)), 26)}", series.get(f.cause_id, [0] * weeks))
               for f in active[:TREND_PANELS]]
     trends_svg = charts.trend_multiples(panels, frame.week_labels)
 
