@@ -15,7 +15,8 @@ label), so centrality alone picks the least telling ones.  A quote here must:
 
 Scoring: (centrality + 0.5) x (keyword share + 0.3) x length typicality x
 (1 for whole sentences, 0.7 for a cut one) x (share of the text that is not
-noise); ties go to the older complaint id, so the choice is deterministic.
+noise) x (0.5 when it shouts in capitals); ties go to the older complaint id,
+so the choice is deterministic.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from .redact import redact
 from .textnoise import is_placeholder_only, readable, strip_noise
 
 QUOTE_CHARS = 240
-POOL = 150  # candidates read per cause: the most similar to its centre in the period
+SCAN = 2_000  # newest complaints of a cause looked at (bounds the cost for big causes)
+POOL = 150  # candidates read in full: the most similar to its centre among those
 LABEL_COPIES = 3  # a text this many complaints share word for word is a label, not a quote
 ELLIPSIS = "…"
 
@@ -79,15 +81,30 @@ def whole_sentences(text: str, limit: int = QUOTE_CHARS) -> tuple[str, bool]:
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS, False
 
 
+def _shouting(text: str) -> bool:
+    """Mostly capital letters: the same complaint in lower case reads better to an executive."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def _pool(session: Session, cause_id: int | None, start: datetime | None, end: datetime | None) -> list:
-    columns = (Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at, Complaint.channel,
-               Complaint.similarity)
+    """The candidates: of the cause's ``SCAN`` newest complaints (in the period), the ``POOL`` most similar
+    to its centre.  The scan reads the (cause, received) index backwards, so a cause of a hundred
+    thousand complaints costs what one of two thousand does."""
     where = [Complaint.cause_id == cause_id] if cause_id is not None else [Complaint.cause_id.is_(None)]
     if start is not None:
         where += [Complaint.received_at >= start, Complaint.received_at < end]
-    order = (Complaint.similarity.desc().nulls_last(), Complaint.id) if cause_id is not None \
-        else (Complaint.received_at.desc(), Complaint.id.desc())  # no centre: the newest
-    return list(session.execute(select(*columns).where(*where).order_by(*order).limit(POOL)))
+    newest = (select(Complaint.id, Complaint.similarity).where(*where)
+              .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(SCAN).subquery())
+    order = (newest.c.similarity.desc().nulls_last(), newest.c.id) if cause_id is not None \
+        else (newest.c.id.desc(),)  # no centre: the newest
+    ids = list(session.scalars(select(newest.c.id).order_by(*order).limit(POOL)))
+    if not ids:
+        return []
+    rows = session.execute(select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
+                                  Complaint.channel, Complaint.similarity).where(Complaint.id.in_(ids))).all()
+    rank = {complaint_id: i for i, complaint_id in enumerate(ids)}
+    return sorted(rows, key=lambda r: rank[r.id])
 
 
 def choose_quotes(session: Session, cause_id: int | None, keywords: list[str] | None = None,
@@ -124,7 +141,8 @@ def choose_quotes(session: Session, cause_id: int | None, keywords: list[str] | 
         typical = math.exp(-abs(math.log(max(len(words), 1) / median)))
         informative = len(keyword_words & set(words)) / min(len(keyword_words), 5) if keyword_words else 0.5
         centrality = row.similarity if row.similarity is not None else 0.5
-        return (centrality + 0.5) * (informative + 0.3) * typical * (1.0 if whole else 0.7) * clean_share
+        return (centrality + 0.5) * (informative + 0.3) * typical * (1.0 if whole else 0.7) * clean_share \
+            * (0.5 if _shouting(candidate[1]) else 1.0)
 
     ranked = sorted(candidates, key=lambda c: (-score(c), c[0].id))
     chosen, seen = [], set()

@@ -40,11 +40,15 @@ _NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _HASHTAG, _CFPB_MARK, _I
 # Greetings at the start and sign-offs at the end: the words people wrap a
 # message in.  Anchored, so "thanks for nothing" in the middle stays.
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)"
-    r"\b[^,.!?\n]{0,40}[,.!:\n]+\s*)+", re.IGNORECASE)
+    r"^\s*(?:(?:(?:hi|hiya|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)"
+    r"\b[^,.!?\n]{0,40}[,.!?:\n]+"
+    # "Hi The charger is hot": a greeting without punctuation, before the first words of a sentence
+    r"|(?:hi|hiya|hello|hey)\s+(?=(?:the|my|i|i'm|we|our|your|this|it|why|how|what|when|can|please)\b))\s*)+",
+    re.IGNORECASE)
 _SIGNOFF = re.compile(
     r"(?<=[^\W_])(?P<end>[.!?]?)\s+(?:(?:many |best |kind |warm )?(?:thanks|thank you|thx|regards|cheers|sincerely|"
-    r"best wishes|yours truly|yours faithfully|respectfully)\b(?:[ ,]+[^\W\d_][\w'-]*){0,5}[\s.!,]*)$", re.IGNORECASE)
+    r"best wishes|yours truly|yours faithfully|respectfully|sent from my)\b(?:[ ,]+[^\W\d_][\w'-]*){0,5}[\s.!,]*)$",
+    re.IGNORECASE)
 
 _SPACE = re.compile(r"\s+")
 
@@ -95,6 +99,7 @@ def readable(text: str) -> str:
     """
     if "&" in text:
         text = html.unescape(text)
+    text = _SPACE.sub(" ", text)  # a sign-off across lines ("Thanks,\nJames") is one sign-off
     text = _LINK_OR_HANDLE.sub(" ", text)
     text = _DATE_MARK.sub("[date]", text)
     text = _AMOUNT_MARK.sub("[amount]", text)

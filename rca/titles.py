@@ -47,6 +47,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 EDGE_WORDS = frozenset("""
     does did doing done let lets got gets getting goes going gone having happens happened came come
     think thought guess wondering trying tried able possible today yesterday earlier ago tell told says said
+    doesnt dont didnt isnt cant wont wasnt arent havent hasnt couldnt wouldnt shouldnt needs
     """.split())
 
 

@@ -45,6 +45,10 @@ def test_content_tokens(token):
     ("They took $XXXX from me on XX/XX/XXXX.", "They took [amount] from me on [date]."),
     ("Hi there, my card [card] was charged twice. Thanks, Bob", "My card [card] was charged twice."),
     ("I got 3 cards &amp; order ORD-12345 failed", "I got 3 cards & order ORD-12345 failed"),
+    ("Hiya, my order email is in German.\n\nThanks,\nJames", "My order email is in German."),
+    ("HELLO?? The charger is hot. Sent from my iPhone", "The charger is hot."),
+    ("Hi The charger for telephone is very hot", "The charger for telephone is very hot"),
+    ("Hi Anna, the charger is hot", "The charger is hot"),
 ])
 def test_readable_text_for_quotes(text, expected):
     assert readable(text) == expected
