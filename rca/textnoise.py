@@ -87,6 +87,7 @@ _DATE_MARK = re.compile(r"\b[xX]{2}/[xX]{2}/(?:[xX]{2,4}|\d{2,4})\b")
 _AMOUNT_MARK = re.compile(r"\$[xX]{2,}(?:[.,][xX\d]+)?\b")
 _BRACED_AMOUNT = re.compile(r"\{(\$?[\d,.]+)\}")
 _REDACTED_RUN = re.compile(r"\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b(?:[\s,]+\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b)*")
+_FORM_LABEL = re.compile(r"^\s*\*{1,2}[^*\n]{1,40}:\*{1,2}\s*")  # a help desk's "*Customer message:*"
 _LINK_OR_HANDLE = re.compile("|".join((_URL, _HANDLE)))
 
 
@@ -100,6 +101,7 @@ def readable(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _SPACE.sub(" ", text)  # a sign-off across lines ("Thanks,\nJames") is one sign-off
+    text = _FORM_LABEL.sub("", text, count=1)
     text = _LINK_OR_HANDLE.sub(" ", text)
     text = _DATE_MARK.sub("[date]", text)
     text = _AMOUNT_MARK.sub("[amount]", text)

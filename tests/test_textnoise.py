@@ -49,6 +49,7 @@ def test_content_tokens(token):
     ("HELLO?? The charger is hot. Sent from my iPhone", "The charger is hot."),
     ("Hi The charger for telephone is very hot", "The charger for telephone is very hot"),
     ("Hi Anna, the charger is hot", "The charger is hot"),
+    ("*Customer message:* Hello, The charger is hot.", "The charger is hot."),
 ])
 def test_readable_text_for_quotes(text, expected):
     assert readable(text) == expected

@@ -102,3 +102,24 @@ def _size(database, key: str) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(Complaint).join(RootCause)
                               .where(RootCause.key == key))
+
+
+def test_eval_json_lists_each_cluster_with_title_size_majority_and_purity():
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    from .test_clustering_algorithm import FIXTURE
+
+    result = CliRunner().invoke(cli, ["eval", str(FIXTURE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    found = row["found"]
+    assert len(found) == row["clusters"] and found
+    assert sum(c["size"] for c in found) == round(row["items"] * (1 - row["unassigned_pct"] / 100))
+    for cluster in found:
+        assert cluster["title"] and " / " not in cluster["title"] and cluster["keywords"]
+        assert cluster["majority_label"] and 0 < cluster["purity"] <= 1
+    assert sorted((c["size"] for c in found), reverse=True) == [c["size"] for c in found]
