@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Complaint
@@ -81,6 +81,18 @@ def whole_sentences(text: str, limit: int = QUOTE_CHARS) -> tuple[str, bool]:
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS, False
 
 
+def _subject_only_copies(session: Session, cause_id: int | None, rows) -> Counter:
+    """How often each subject of a text-less candidate stands alone in the cause: a form's category
+    label ("Incorrect information on your report") repeats there even when the period holds one."""
+    subjects = {r.subject for r in rows if not _WORD.search(r.body or "") and r.subject}
+    if not subjects or cause_id is None:
+        return Counter()
+    found = session.execute(select(Complaint.subject, func.count()).where(
+        Complaint.cause_id == cause_id, Complaint.subject.in_(subjects),
+        or_(Complaint.body.is_(None), Complaint.body == "")).group_by(Complaint.subject))
+    return Counter({_key(subject): count for subject, count in found})
+
+
 def _shouting(text: str) -> bool:
     """Mostly capital letters: the same complaint in lower case reads better to an executive."""
     letters = [c for c in text if c.isalpha()]
@@ -119,6 +131,8 @@ def choose_quotes(session: Session, cause_id: int | None, keywords: list[str] | 
         rows = _pool(session, cause_id, None, None)
     texts = [_own_text(r.subject, r.body) for r in rows]
     copies = Counter(_key(t) for t in texts)
+    for key, count in _subject_only_copies(session, cause_id, rows).items():
+        copies[key] = max(copies[key], count)
     keyword_words = {w for term in (keywords or [])[:8] for w in term.lower().split()}
     candidates = []
     for row, raw in zip(rows, texts):

@@ -183,6 +183,9 @@ class Frame:
     empty_database: bool
     # A partial period (the data stops inside it): what the reader must know about its figures.
     partial_note: str = ""
+    # False when the period's complaints carry nothing that identifies a customer (no e-mail or
+    # user id was imported): customer counts are then unknown ("–"), not zero.
+    customer_ids: bool = True
 
 
 @dataclass
@@ -255,7 +258,7 @@ class TeamReport:
     not_detailed: int = 0
 
 
-def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int) -> Frame:
+def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int, customers: int) -> Frame:
     previous = period.previous()
     anchor = trend_anchor(period)
     empty = complaints == 0 and session.scalar(select(Complaint.id).limit(1)) is None \
@@ -265,7 +268,8 @@ def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: 
                  previous_label=previous.label, previous_dates=period_dates(previous.start, previous.end),
                  weeks=weeks, week_labels=week_labels(anchor, weeks),
                  generated=f"{datetime.now(timezone.utc):%d %b %Y %H:%M} UTC", complaints=complaints,
-                 empty_database=empty, partial_note=_partial_note(period))
+                 empty_database=empty, partial_note=_partial_note(period),
+                 customer_ids=bool(customers) or not complaints)
 
 
 def _partial_note(period: Period) -> str:
@@ -314,7 +318,9 @@ def _headlines(summary, previous_summary, recurred: int, previous_recurred: int)
         days_arrow, days_tone = ("▼", "good") if faster else ("▲", "bad")
     return [
         _headline_count("Complaints", summary.complaints, previous_summary.complaints, "received in the period"),
-        _headline_count("Customers", summary.customers, previous_summary.customers, "distinct customers who complained"),
+        _headline_count("Customers", summary.customers, previous_summary.customers, "distinct customers who complained")
+        if summary.customers or not summary.complaints else
+        Headline("Customers", "–", "–", "–", "", "neutral", "no customer ids in these complaints"),
         Headline("Top-5 share", percent(share_now), percent(share_before),
                  "±0 pp" if points == 0 else f"{points:+d} pp".replace("-", "−"),
                  "" if points == 0 else ("▲" if points > 0 else "▼"), "neutral",
@@ -395,7 +401,7 @@ def _period_basis(session: Session, kind: str, period: Period, weeks: int):
     recurred = recurred_in_period(session, period)
     previous_recurred = recurred_in_period(session, period.previous())
     series, emerging = _series(session, period, weeks)
-    frame = _frame(session, kind, period, weeks, summary.complaints)
+    frame = _frame(session, kind, period, weeks, summary.complaints, summary.customers)
     return figures, summary, previous_summary, recurred, previous_recurred, series, emerging, frame
 
 
@@ -468,8 +474,8 @@ def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[
 
     worst, _ = pick(active)
     out.append(Takeaway("Hurts most", worst.key, _title(worst.title, 70),
-                        f"{plural(worst.count, 'complaint')} ({percent(worst.count / total)} of all) from "
-                        f"{plural(worst.customers, 'customer')}"))
+                        f"{plural(worst.count, 'complaint')} ({percent(worst.count / total)} of all)"
+                        + (f" from {plural(worst.customers, 'customer')}" if summary.customers else "")))
     g, _ = pick(sorted((f for f in active if f.previous and f.count > f.previous),
                        key=lambda f: (-(f.count - f.previous), f.key)))
     if g:

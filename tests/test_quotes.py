@@ -147,3 +147,25 @@ def test_cli_report_says_which_week_it_chose(cut_db, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("rca-executive-2026-W47.pdf")
     assert "reporting 2026-W47, the last complete week" in result.stderr
+
+
+def test_a_form_label_is_no_quote_even_alone_in_the_period(database, tmp_path):
+    """CFPB-like: no narrative, the Issue label as subject, no customer id."""
+    with database.write_session() as session:
+        make = Factory(session)
+        cause = make.cause("RC-0001", "Purchase shown on your statement", first_seen=utc("2026-10-01"))
+        for day in ["2026-10-01", "2026-10-08", "2026-10-15"]:
+            make.complaint(day, cause, None, subject="Problem with a purchase shown on your statement", body="")
+        make.complaint("2026-11-18", cause, None, subject="Problem with a purchase shown on your statement",
+                       body="")
+        make.complaint("2026-11-22", None, None, body="Something else")
+    with database.session() as session:
+        assert choose_quotes(session, 1, [], W47) == []
+        report = executive_report(session, W47)
+    h = {x.label: x for x in report.headlines}
+    assert h["Customers"].value == "–"  # nothing identifies a customer: unknown, not zero
+    assert "customer" not in report.takeaways[0].text
+    path = write_report(database, "executive", period="2026-W47", out=tmp_path / "label.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
+    assert "Nothing to quote: its complaints hold only form labels" in text
+    assert "“Problem with a purchase" not in text
