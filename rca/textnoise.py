@@ -86,7 +86,7 @@ def is_placeholder_only(text: str) -> bool:
 _DATE_MARK = re.compile(r"\b[xX]{2}/[xX]{2}/(?:[xX]{2,4}|\d{2,4})\b")
 _AMOUNT_MARK = re.compile(r"\$[xX]{2,}(?:[.,][xX\d]+)?\b")
 _BRACED_AMOUNT = re.compile(r"\{(\$?[\d,.]+)\}")
-_REDACTED_RUN = re.compile(r"\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b(?:[\s,]+\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b)*")
+_REDACTED_RUN = re.compile(r"\b[xX]{4,}(?:[/.\-][xX\d]{2,})*\b(?:[\s,]+\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b)*")
 _FORM_LABEL = re.compile(r"^\s*\*{1,2}[^*\n]{1,40}:\*{1,2}\s*")  # a help desk's "*Customer message:*"
 _LINK_OR_HANDLE = re.compile("|".join((_URL, _HANDLE)))
 
