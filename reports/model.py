@@ -264,7 +264,7 @@ def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: 
     empty = complaints == 0 and session.scalar(select(Complaint.id).limit(1)) is None \
         and session.scalar(select(RootCause.id).limit(1)) is None
     return Frame(kind=kind, title="Executive summary" if kind == "executive" else "Team lead report",
-                 period_label=period.label, period_dates=period_dates(period.start, period.end),
+                 period_label=period.label, period_dates=period_dates(period.start, period.data_end or period.end),
                  previous_label=previous.label, previous_dates=period_dates(previous.start, previous.end),
                  weeks=weeks, week_labels=week_labels(anchor, weeks),
                  generated=f"{datetime.now(timezone.utc):%d %b %Y %H:%M} UTC", complaints=complaints,
