@@ -8,7 +8,6 @@ from rca import curation, queries
 from rca.analytics import latest_week, parse_period, total_weekly_counts, week_labels, weekly_counts
 from rca.locks import cluster_lock
 from rca.models import CAUSE_STATUSES, RootCause
-from rca.redact import redact
 
 from . import options as checked
 from .cluster_cmd import parse_day
@@ -102,10 +101,11 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
         echo(f"  on our own pages (rca scan): {reported}")
         for finding in findings:
             echo(f"    {finding.key} {finding.status}: {' '.join(finding.title.split())[:140]}")
-    echo("  closest to its centre:")
-    for complaint in d.representatives:
-        text = " ".join(redact(f"{complaint.subject or ''} — {complaint.body or ''}").split())
-        echo(f"    #{complaint.id} {complaint.received_at:%Y-%m-%d}: {text[:160]}")
+    echo(f"  in customers' words (as the report for {d.quotes_period.label} quotes them):")
+    for q in d.quotes:
+        echo(f"    #{q.complaint_id} {q.received_at:%Y-%m-%d}: “{q.text}”")
+    if not d.quotes:
+        echo("    (no complaint text to quote)")
     echo("  history:")
     for event in d.events:
         echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {_describe_event(event)}")

@@ -153,7 +153,9 @@ def eval_command(labeled_file: Path, text_column: str, label_column: str, backen
 
     Prints NMI, ARI, V-measure, the number of clusters found against the true
     number, and the unassigned share. Unassigned items count as one extra
-    group, so leaving hard items out does not flatter the scores.
+    group, so leaving hard items out does not flatter the scores. With
+    --format json, "found" lists each cluster's title, size, majority label
+    and purity.
 
     \b
     Example:
@@ -170,6 +172,9 @@ def eval_command(labeled_file: Path, text_column: str, label_column: str, backen
     if output_format == "table":
         for name, value in row.items():
             echo(f"{name:>14}: {value}")
+    elif output_format == "json":
+        # Each cluster found: its title, size, majority true label and purity.
+        emit([{**row, "found": scores.clusters}], [*row, "found"], output_format)
     else:
         emit([row], list(row), output_format)
 

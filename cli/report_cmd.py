@@ -10,14 +10,15 @@ from rca.export import check_output_path
 
 from . import options as checked
 from .context import AppContext, pass_app
-from .output import echo
+from .output import echo, info
 
 
 @click.command("report")
 @click.option("--kind", type=click.Choice(["executive", "team"]), default="executive", show_default=True,
               help="executive: 1-3 pages for leaders; team: every cause in detail for team leads.")
 @click.option("--period", metavar="2026-W47", callback=checked.period_callback,
-              help="ISO week to report (default: the week of the newest complaint).")
+              help="ISO week to report (default: the last complete week in the data; a partial one is labelled "
+                   "partial and compared with the same span of the week before).")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               callback=checked.date_range_callback,
               help="First day of a date range (with --to) instead of a week.")
@@ -35,7 +36,7 @@ def report(app: AppContext, kind, period, date_from, date_to, weeks, out, overwr
 
     \b
     Examples:
-      rca report                                  # executive PDF for the newest week
+      rca report                                  # executive PDF for the last complete week
       rca report --period 2026-W47 --out weekly.pdf
       rca report --kind team --from 2026-11-01 --to 2026-11-14
       rca report --out preview.html               # HTML instead of PDF
@@ -46,7 +47,7 @@ def report(app: AppContext, kind, period, date_from, date_to, weeks, out, overwr
     if out is not None:
         check_output_path(out, database_path=database.sqlite_path, overwrite=overwrite)
     path = write_report(database, kind, period=period, date_from=date_from and date_from.date(),
-                        date_to=date_to and date_to.date(), weeks=weeks, out=out, folder=Path.cwd())
+                        date_to=date_to and date_to.date(), weeks=weeks, out=out, folder=Path.cwd(), say=info)
     echo(str(path))
 
 

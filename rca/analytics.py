@@ -7,6 +7,7 @@ in UTC; a period is a half-open interval [start, end).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections import defaultdict
@@ -32,16 +33,37 @@ class Period:
     start: datetime  # inclusive, UTC
     end: datetime  # exclusive, UTC
     label: str
+    # Set when the data stops inside the period (an export cut mid-week): the moment just
+    # after its newest complaint.  Such a period is *partial*, and its previous period
+    # covers the same span of time (the same days and hours of the week before), so a
+    # comparison never reads the cut of an export as a drop.
+    data_end: datetime | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.data_end is not None and self.data_end < self.end
 
     def previous(self) -> Period:
         length = self.end - self.start
         start = self.start - length
+        if self.partial:
+            covered = self.data_end - self.start
+            return Period(start, start + covered, f"the same span of {self._label_of(start, length)}")
+        return Period(start, self.start, self._label_of(start, length))
+
+    def _label_of(self, start: datetime, length: timedelta) -> str:
         if self.label.count("-W") == 1 and length == timedelta(days=7):
-            return week_period(start.date())
-        return Period(start, self.start, f"{start:%Y-%m-%d} to {(self.start - timedelta(days=1)):%Y-%m-%d}")
+            return week_period(start.date()).label
+        return f"{start:%Y-%m-%d} to {(start + length - timedelta(days=1)):%Y-%m-%d}"
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
+
+    def cut_at(self, newest: datetime | None) -> Period:
+        """This period, marked partial when the newest complaint (``newest``) falls before its end."""
+        if newest is None or newest >= self.end - timedelta(microseconds=1) or newest < self.start:
+            return self
+        return dataclasses.replace(self, data_end=newest + timedelta(microseconds=1))
 
 
 def week_start(day: date) -> date:
@@ -77,10 +99,35 @@ def date_range_period(first: date, last: date) -> Period:
     return Period(start, end, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
 
 
+def newest_received(session: Session) -> datetime | None:
+    newest = session.scalar(select(func.max(Complaint.received_at)))
+    if isinstance(newest, str):  # SQLite aggregates bypass the column type
+        newest = datetime.fromisoformat(newest)
+    return newest if newest is None or newest.tzinfo else newest.replace(tzinfo=timezone.utc)
+
+
 def latest_week(session: Session) -> Period:
     """The ISO week of the newest complaint (this week if there are none)."""
-    newest = session.scalar(select(func.max(Complaint.received_at)))
+    newest = newest_received(session)
     return week_period((newest or datetime.now(timezone.utc)).date())
+
+
+def latest_complete_week(session: Session) -> Period:
+    """The last ISO week the data covers to its end: what a report is about by default.
+
+    The week of the newest complaint counts as complete when that complaint was
+    received on the week's last day (Sunday, UTC); otherwise the export was cut
+    mid-week and the week before is the last complete one.  When the data holds
+    nothing before that partial week, the partial week itself (marked partial).
+    """
+    newest = newest_received(session)
+    if newest is None:
+        return latest_week(session)
+    week = week_period(newest.date())
+    if newest.date() == (week.end - timedelta(days=1)).date():
+        return week
+    earlier = session.scalar(select(Complaint.id).where(Complaint.received_at < week.start).limit(1))
+    return week_period((week.start - timedelta(days=1)).date()) if earlier is not None else week.cut_at(newest)
 
 
 def active_cause_filter():

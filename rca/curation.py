@@ -178,6 +178,7 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
     """Re-cluster a cause's members; the biggest group keeps the key, the others become new causes."""
     from .clustering.algorithm import closest_to_centre, cluster_vectors, top_terms
     from .clustering.backends import get_backend
+    from .titles import FALLBACK as TITLE_FALLBACK, MAX_TEXTS as TITLE_TEXTS, make_title
 
     cause = get_cause(session, key)
     rows = session.execute(select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
@@ -199,17 +200,19 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
     for number, group in enumerate(groups):
         labels[group] = number
     terms = top_terms(texts, labels, n=8)
-    closest = closest_to_centre(vectors, labels, n=3)
+    closest = closest_to_centre(vectors, labels, n=TITLE_TEXTS)
     parts = [SplitPart(cause.key, cause.title, len(rows) - sum(len(g) for g in groups[1:]), False)]
     number = next_cause_number(session)
     for index, group in enumerate(groups[1:], start=1):
         words = terms.get(index, [])
-        title = " / ".join(words[:3]) or f"part of {cause.title}"
+        title = make_title([texts[i] for i in closest.get(index, [])], words)
+        if title == TITLE_FALLBACK:
+            title = f"part of {cause.title}"[:300]
         parts.append(SplitPart(cause_key(number + index - 1), title, len(group), True))
         if dry_run:
             continue
         child = RootCause(key=cause_key(number + index - 1), title=title, keywords=words,
-                          representative_ids=[rows[i].id for i in closest.get(index, [])],
+                          representative_ids=[rows[i].id for i in closest.get(index, [])[:3]],
                           defect_type=cause.defect_type, status="new", owner=cause.owner)
         session.add(child)
         session.flush()
@@ -222,6 +225,6 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
         _refresh_dates(session, child)
     if not dry_run:
         cause.keywords = terms.get(0, cause.keywords)
-        cause.representative_ids = [rows[i].id for i in closest.get(0, [])] or cause.representative_ids
+        cause.representative_ids = [rows[i].id for i in closest.get(0, [])[:3]] or cause.representative_ids
         _refresh_dates(session, cause)
     return parts

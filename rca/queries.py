@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
-                        known_problem_complaints, latest_week, week_labels, weekly_counts)
+                        known_problem_complaints, latest_complete_week, latest_week, week_labels,
+                        weekly_counts)
 from .curation import get_cause
 from .errors import UsageError
 from .lifecycle import FIXED_STATUSES, complaints_since_fix
 from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause
+from .quotes import ChosenQuote, choose_quotes
 from .redact import redact
 
 SORTS = ("count", "growth", "recent")
@@ -63,7 +65,8 @@ class CauseDetail:
     customers: int
     weeks: list[str]
     weekly: list[int]
-    representatives: list[Complaint]
+    quotes: list[ChosenQuote]  # as every report quotes the cause (rca.quotes)
+    quotes_period: Period
     breakdown: CauseBreakdown
     events: list[CauseEvent]
     received_since_fix: int
@@ -79,13 +82,10 @@ def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
         select(func.count(), func.count(func.distinct(Complaint.customer_key)), func.min(Complaint.received_at),
                func.max(Complaint.received_at)).where(Complaint.cause_id == cause.id)).one()
     series = weekly_counts(session, last, weeks, cause_ids=[cause.id]).get(cause.id, [0] * weeks)
-    representatives = session.scalars(select(Complaint).where(Complaint.id.in_(cause.representative_ids or [])))\
-        .all()
-    if not representatives:
-        representatives = session.scalars(select(Complaint).where(Complaint.cause_id == cause.id)
-                                          .order_by(Complaint.similarity.desc(), Complaint.id).limit(3)).all()
+    report_period = latest_complete_week(session)  # the period `rca report` quotes by default
+    quotes = choose_quotes(session, cause.id, cause.keywords, report_period)
     merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)).all()
-    return CauseDetail(cause, total, customers, week_labels(last, weeks), series, list(representatives),
+    return CauseDetail(cause, total, customers, week_labels(last, weeks), series, quotes, report_period,
                        cause_breakdown(session, cause.id), history(session, key), complaints_since_fix(session, cause),
                        _aware(first_received), _aware(last_received), list(merged))
 

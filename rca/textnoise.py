@@ -17,7 +17,11 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only"]
+__all__ = ["strip_noise", "readable", "is_noise_token", "is_placeholder_only", "FILLER_WORDS"]
+
+# Words of address and politeness: they may stand inside a customer's sentence, but a title
+# or keyword that starts or ends with one says nothing ("Card arrived thanks", "Hi app").
+FILLER_WORDS = frozenset("hi hello hey dear thanks thank thx ty pls plz please ok okay lol omg yes yeah guys sir madam".split())
 
 # rca's own redaction marks ([email], [phone], [card] …) and any like them.
 _RCA_MARK = r"\[[a-z_]{2,12}\]"
@@ -36,11 +40,15 @@ _NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _HASHTAG, _CFPB_MARK, _I
 # Greetings at the start and sign-offs at the end: the words people wrap a
 # message in.  Anchored, so "thanks for nothing" in the middle stays.
 _GREETING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)"
-    r"\b[^,.!?\n]{0,40}[,.!:\n]+\s*)+", re.IGNORECASE)
+    r"^\s*(?:(?:(?:hi|hiya|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)"
+    r"\b[^,.!?\n]{0,40}[,.!?:\n]+"
+    # "Hi The charger is hot": a greeting without punctuation, before the first words of a sentence
+    r"|(?:hi|hiya|hello|hey)\s+(?=(?:the|my|i|i'm|we|our|your|this|it|why|how|what|when|can|please)\b))\s*)+",
+    re.IGNORECASE)
 _SIGNOFF = re.compile(
     r"(?<=[^\W_])(?P<end>[.!?]?)\s+(?:(?:many |best |kind |warm )?(?:thanks|thank you|thx|regards|cheers|sincerely|"
-    r"best wishes|yours truly|yours faithfully|respectfully)\b(?:[ ,]+[^\W\d_][\w'-]*){0,5}[\s.!,]*)$", re.IGNORECASE)
+    r"best wishes|yours truly|yours faithfully|respectfully|sent from my)\b(?:[ ,]+[^\W\d_][\w'-]*){0,5}[\s.!,]*)$",
+    re.IGNORECASE)
 
 _SPACE = re.compile(r"\s+")
 
@@ -71,3 +79,35 @@ def is_noise_token(token: str) -> bool:
 def is_placeholder_only(text: str) -> bool:
     """True when nothing of the text is the customer's own words (a lone handle, marks only)."""
     return not re.search(r"[^\W\d_]{2,}", strip_noise(text))
+
+
+# For showing a complaint to a person (a quote), redaction marks become words that say
+# what was there instead of vanishing ("On [date] I paid [amount] to [redacted] bank").
+_DATE_MARK = re.compile(r"\b[xX]{2}/[xX]{2}/(?:[xX]{2,4}|\d{2,4})\b")
+_AMOUNT_MARK = re.compile(r"\$[xX]{2,}(?:[.,][xX\d]+)?\b")
+_BRACED_AMOUNT = re.compile(r"\{(\$?[\d,.]+)\}")
+_REDACTED_RUN = re.compile(r"\b[xX]{4,}(?:[/.\-][xX\d]{2,})*\b(?:[\s,]+\b[xX]{2,}(?:[/.\-][xX\d]{2,})*\b)*")
+_FORM_LABEL = re.compile(r"^\s*\*{1,2}[^*\n]{1,40}:\*{1,2}\s*")  # a help desk's "*Customer message:*"
+_LINK_OR_HANDLE = re.compile("|".join((_URL, _HANDLE)))
+
+
+def readable(text: str) -> str:
+    """The text as a person should read it in a quote: no handles, links, greeting or
+    sign-off; CFPB's marks as [date], [amount] and [redacted]; ``{$1200.00}`` as $1200.00.
+
+    Ids and rca's own marks ([email] …) stay: they show where something was, and a
+    quote must not look as if nothing had been taken out.
+    """
+    if "&" in text:
+        text = html.unescape(text)
+    text = _SPACE.sub(" ", text)  # a sign-off across lines ("Thanks,\nJames") is one sign-off
+    text = _FORM_LABEL.sub("", text, count=1)
+    text = _LINK_OR_HANDLE.sub(" ", text)
+    text = _DATE_MARK.sub("[date]", text)
+    text = _AMOUNT_MARK.sub("[amount]", text)
+    text = _BRACED_AMOUNT.sub(r"\1", text)
+    text = _REDACTED_RUN.sub("[redacted]", text)
+    text = _GREETING.sub("", text, count=1)
+    text = _SIGNOFF.sub(r"\g<end>", text, count=1)
+    text = _SPACE.sub(" ", text).strip(" ,;:-–—")
+    return text[:1].upper() + text[1:] if text[:1].islower() else text

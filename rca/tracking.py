@@ -132,10 +132,6 @@ def cause_key(number: int) -> str:
     return f"RC-{number:04d}"
 
 
-def _title(terms: list[str]) -> str:
-    return " / ".join(terms[:3]) if terms else "(no distinctive words)"
-
-
 def run_clustering(database: Database, options: ClusterOptions | None = None,
                    progress: Progress | None = None) -> RunResult:
     from .clustering.backends import get_backend  # scikit-learn loads only when a run needs it
@@ -357,6 +353,7 @@ def _member_sample(session: Session, cause_ids: list[int], per_cause: int) -> di
 def _describe(candidates, candidate_vectors, member_rows, member_vectors, to_existing, new_groups, texts) -> dict:
     """Keywords and representative complaints, in this run's space, for every touched cause."""
     from .clustering.algorithm import closest_to_centre, top_terms
+    from .titles import MAX_TEXTS as TITLE_TEXTS, make_title
 
     position_of = {row.id: i for i, row in enumerate(candidates)}
     labels_for: dict = defaultdict(list)
@@ -378,14 +375,18 @@ def _describe(candidates, candidate_vectors, member_rows, member_vectors, to_exi
         labels[labels_for[name]] = number
     all_vectors = np.vstack([member_vectors, candidate_vectors]) if len(member_rows) else candidate_vectors
     terms = top_terms(texts, labels, n=8)
-    closest = closest_to_centre(all_vectors, labels, n=3)
+    # The members nearest the centre: the first three represent the cause, and the
+    # title is the phrase these members use most (rca.titles).
+    closest = closest_to_centre(all_vectors, labels, n=TITLE_TEXTS)
     all_rows = list(member_rows) + list(candidates)
     described = {}
     for number, name in enumerate(names):
         rows = [all_rows[i] for i in labels_for[name]]
+        central = closest.get(number, [])
         described[name] = {
             "keywords": terms.get(number, []),
-            "representatives": [all_rows[i].id for i in closest.get(number, [])],
+            "title": make_title([texts[i] for i in central], terms.get(number, [])),
+            "representatives": [all_rows[i].id for i in central[:3]],
             "first_seen": min(r.received_at for r in rows),
             "last_seen": max(r.received_at for r in rows),
             "defect_type": Counter(r.defect_type for r in rows).most_common(1)[0][0],
@@ -400,7 +401,7 @@ def _save(session: Session, plan: _Plan, run_id: int) -> dict:
     new_ids = []
     for index, (ids, _) in enumerate(plan.new_groups):
         info = plan.describe[("new", index)]
-        cause = RootCause(key=cause_key(number), title=_title(info["keywords"]), keywords=info["keywords"],
+        cause = RootCause(key=cause_key(number), title=info["title"], keywords=info["keywords"],
                           representative_ids=info["representatives"], defect_type=info["defect_type"],
                           status="new", first_seen=info["first_seen"], last_seen=info["last_seen"],
                           created_run_id=run_id)
@@ -447,7 +448,7 @@ def _summarise(plan: _Plan, result: RunResult, keys: dict | None, sizes: dict[in
     for index, (ids, _) in enumerate(plan.new_groups):
         info = plan.describe[("new", index)]
         key = keys[("new", index)] if keys else f"(new {index + 1})"
-        changes.append(CauseChange(key, _title(info["keywords"]), "new", True, len(ids), len(ids),
+        changes.append(CauseChange(key, info["title"], "new", True, len(ids), len(ids),
                                    info["defect_type"], info["keywords"]))
     for cid, count in sorted(added.items(), key=lambda item: -item[1]):
         key, title, status = plan.existing_titles[cid]

@@ -9,10 +9,11 @@ WeasyPrint and matplotlib are imported only when a report is rendered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .model import KINDS, build_report, resolve_period
+from .model import KINDS, build_report, period_note, resolve_period
 from .render import default_filename, html_to_pdf, output_format, render_html, write_output
 
 __all__ = ["KINDS", "build_report", "default_filename", "render_html", "html_to_pdf", "resolve_period",
@@ -20,9 +21,13 @@ __all__ = ["KINDS", "build_report", "default_filename", "render_html", "html_to_
 
 
 def render_report(session, kind: str = "executive", *, period: str | None = None, date_from: date | None = None,
-                  date_to: date | None = None, weeks: int = 12, fmt: str = "pdf") -> tuple[str, bytes]:
-    """(period label, the report as PDF or HTML bytes)."""
+                  date_to: date | None = None, weeks: int = 12, fmt: str = "pdf",
+                  say: Callable[[str], None] | None = None) -> tuple[str, bytes]:
+    """(period label, the report as PDF or HTML bytes); ``say`` hears which period was chosen and why."""
     chosen = resolve_period(session, period, date_from, date_to)
+    note = period_note(session, chosen, asked=bool(period or date_from))
+    if note and say:
+        say(note)
     report = build_report(session, kind, chosen, weeks)
     html = render_html(report, for_pdf=fmt == "pdf")
     return chosen.label, (html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8"))
@@ -30,7 +35,7 @@ def render_report(session, kind: str = "executive", *, period: str | None = None
 
 def write_report(database, kind: str = "executive", *, period: str | None = None, date_from: date | None = None,
                  date_to: date | None = None, weeks: int = 12, out: Path | None = None,
-                 folder: Path | None = None) -> Path:
+                 folder: Path | None = None, say: Callable[[str], None] | None = None) -> Path:
     """Build, render and write a report; returns the path written.
 
     ``out`` ending in .html writes the HTML instead of the PDF. Without ``out``
@@ -45,6 +50,6 @@ def write_report(database, kind: str = "executive", *, period: str | None = None
         raise ValueError("write_report needs out or folder")
     with database.session() as session:
         label, content = render_report(session, kind, period=period, date_from=date_from, date_to=date_to,
-                                       weeks=weeks, fmt=fmt)
+                                       weeks=weeks, fmt=fmt, say=say)
     path = out if out is not None else folder / default_filename(kind, label)
     return write_output(path, content)

@@ -17,16 +17,17 @@ from sqlalchemy.orm import Session
 
 from rca import analytics, queries
 from rca.analytics import (EMERGING_BASELINE_WEEKS, CauseFigures, Period, cause_figures, date_range_period,
-                           emerging_causes, emerging_rule, latest_week, parse_period, period_breakdowns,
-                           period_summary, recurred_in_period, representative_complaints, unassigned_sample,
-                           week_labels, week_period, weekly_counts)
+                           emerging_causes, emerging_rule, latest_complete_week, newest_received, parse_period,
+                           period_breakdowns,
+                           period_summary, recurred_in_period, week_labels, week_period, weekly_counts)
 from rca.errors import UsageError
 from rca.lifecycle import FIXED_STATUSES, complaints_since_fix
 from rca.models import Complaint, RootCause
+from rca.quotes import QUOTE_CHARS, choose_quotes
 
 from . import charts
-from .text import (KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, quote, shorten,
-                   signed)
+from .glyphs import displayable
+from .text import KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, shorten, signed
 
 KINDS = ("executive", "team")
 TOP_CAUSES = 10
@@ -47,16 +48,33 @@ CLOSED_STATUSES = (*FIXED_STATUSES, "wont_fix")
 
 def resolve_period(session: Session, period: str | None = None, date_from: date | None = None,
                    date_to: date | None = None) -> Period:
-    """--period, or --from/--to, or by default the ISO week of the newest complaint."""
+    """--period, or --from/--to, or by default the last complete ISO week in the data.
+
+    A period the data stops inside (an export cut mid-week) is marked partial:
+    its figures are then compared with the same span of the period before.
+    """
     if period and (date_from or date_to):
         raise UsageError("give either --period or --from/--to, not both")
     if (date_from is None) != (date_to is None):
         raise UsageError("--from and --to go together: give both, e.g. --from 2026-11-01 --to 2026-11-14")
     if period:
-        return parse_period(period)
+        return parse_period(period).cut_at(newest_received(session))
     if date_from and date_to:
-        return date_range_period(date_from, date_to)
-    return latest_week(session)
+        return date_range_period(date_from, date_to).cut_at(newest_received(session))
+    return latest_complete_week(session)
+
+
+def period_note(session: Session, chosen: Period, asked: bool) -> str | None:
+    """What a command should tell the user about the period it chose (None: nothing to say)."""
+    newest = newest_received(session)
+    if chosen.partial:
+        return (f"{chosen.label} is partial: the data ends {newest:%a %d %b %Y %H:%M} UTC, so each figure is "
+                f"compared with the same span of the period before.")
+    if not asked and newest is not None and newest >= chosen.end:
+        following = week_period(newest.date())
+        return (f"reporting {chosen.label}, the last complete week: the data ends {newest:%a %d %b %Y}, inside "
+                f"{following.label} (--period {following.label} reports that partial week)")
+    return None
 
 
 def check_weeks(weeks: int) -> int:
@@ -163,6 +181,11 @@ class Frame:
     generated: str
     complaints: int
     empty_database: bool
+    # A partial period (the data stops inside it): what the reader must know about its figures.
+    partial_note: str = ""
+    # False when the period's complaints carry nothing that identifies a customer (no e-mail or
+    # user id was imported): customer counts are then unknown ("–"), not zero.
+    customer_ids: bool = True
 
 
 @dataclass
@@ -235,26 +258,36 @@ class TeamReport:
     not_detailed: int = 0
 
 
-def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int) -> Frame:
+def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int, customers: int) -> Frame:
     previous = period.previous()
     anchor = trend_anchor(period)
     empty = complaints == 0 and session.scalar(select(Complaint.id).limit(1)) is None \
         and session.scalar(select(RootCause.id).limit(1)) is None
     return Frame(kind=kind, title="Executive summary" if kind == "executive" else "Team lead report",
-                 period_label=period.label, period_dates=period_dates(period.start, period.end),
+                 period_label=period.label, period_dates=period_dates(period.start, period.data_end or period.end),
                  previous_label=previous.label, previous_dates=period_dates(previous.start, previous.end),
                  weeks=weeks, week_labels=week_labels(anchor, weeks),
                  generated=f"{datetime.now(timezone.utc):%d %b %Y %H:%M} UTC", complaints=complaints,
-                 empty_database=empty)
+                 empty_database=empty, partial_note=_partial_note(period),
+                 customer_ids=bool(customers) or not complaints)
 
 
-def _delta(now: int, before: int) -> tuple[str, str, str]:
-    """(text, arrow, tone) for a count where more is worse."""
+def _partial_note(period: Period) -> str:
+    if not period.partial:
+        return ""
+    last = period.data_end - timedelta(microseconds=1)
+    return (f"Partial period: the data ends {last:%a %d %b %H:%M} UTC. Every figure is compared with the same "
+            f"span of the period before ({period_dates(period.previous().start, period.previous().end)}), "
+            f"not with a whole week.")
+
+
+def _delta(now: int, before: int, new: bool = False) -> tuple[str, str, str]:
+    """(text, arrow, tone) for a count where more is worse; ``new``: the cause was first reported in the period."""
     if now == before:
         return "±0", "", "neutral"
     arrow, tone = ("▲", "bad") if now > before else ("▼", "good")
     if before == 0:
-        return f"new ({signed(now)})", arrow, tone
+        return (f"new ({signed(now)})" if new else f"{signed(now)} (none before)"), arrow, tone
     return f"{signed(now - before)} ({(now - before) / before:+.0%})".replace("-", "−"), arrow, tone
 
 
@@ -285,7 +318,9 @@ def _headlines(summary, previous_summary, recurred: int, previous_recurred: int)
         days_arrow, days_tone = ("▼", "good") if faster else ("▲", "bad")
     return [
         _headline_count("Complaints", summary.complaints, previous_summary.complaints, "received in the period"),
-        _headline_count("Customers", summary.customers, previous_summary.customers, "distinct customers who complained"),
+        _headline_count("Customers", summary.customers, previous_summary.customers, "distinct customers who complained")
+        if summary.customers or not summary.complaints else
+        Headline("Customers", "–", "–", "–", "", "neutral", "no customer ids in these complaints"),
         Headline("Top-5 share", percent(share_now), percent(share_before),
                  "±0 pp" if points == 0 else f"{points:+d} pp".replace("-", "−"),
                  "" if points == 0 else ("▲" if points > 0 else "▼"), "neutral",
@@ -336,9 +371,14 @@ def _owner(owner: str | None) -> str:
     return clean(owner, 40) or "—"
 
 
+def _is_new(f: CauseFigures, period: Period) -> bool:
+    """First reported in the period: only such a cause is called new."""
+    return bool(f.first_seen and period.contains(f.first_seen))
+
+
 def _tags(f: CauseFigures, period: Period, emerging: dict, recurred: dict) -> list[str]:
     tags = []
-    if f.first_seen and period.contains(f.first_seen):
+    if _is_new(f, period):
         tags.append("new")
     if f.cause_id in emerging:
         tags.append("emerging")
@@ -347,17 +387,11 @@ def _tags(f: CauseFigures, period: Period, emerging: dict, recurred: dict) -> li
     return tags
 
 
-def _quotes(complaints, limit: int) -> list[Quote]:
-    seen, found = set(), []
-    for complaint in complaints:
-        text = quote(complaint.subject, complaint.body)
-        if not text or text.lower() in seen:
-            continue
-        seen.add(text.lower())
-        found.append(Quote(text, day(complaint.received_at), clean(complaint.channel, 24)))
-        if len(found) == limit:
-            break
-    return found
+def _quotes(session: Session, cause_id: int | None, period: Period, limit: int = QUOTES_PER_CAUSE) -> list[Quote]:
+    """The cause's quotes as rca.quotes chooses them for every output, cleaned once more for print."""
+    keywords = session.scalar(select(RootCause.keywords).where(RootCause.id == cause_id)) if cause_id else None
+    return [Quote(clean(q.text, QUOTE_CHARS), day(q.received_at), clean(q.channel, 24))
+            for q in choose_quotes(session, cause_id, keywords, period, limit)]
 
 
 def _period_basis(session: Session, kind: str, period: Period, weeks: int):
@@ -367,7 +401,7 @@ def _period_basis(session: Session, kind: str, period: Period, weeks: int):
     recurred = recurred_in_period(session, period)
     previous_recurred = recurred_in_period(session, period.previous())
     series, emerging = _series(session, period, weeks)
-    frame = _frame(session, kind, period, weeks, summary.complaints)
+    frame = _frame(session, kind, period, weeks, summary.complaints, summary.customers)
     return figures, summary, previous_summary, recurred, previous_recurred, series, emerging, frame
 
 
@@ -382,7 +416,7 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
 
     top = []
     for rank, f in enumerate(active[:TOP_CAUSES], 1):
-        delta, _, tone = _delta(f.count, f.previous)
+        delta, _, tone = _delta(f.count, f.previous, _is_new(f, period))
         top.append(CauseRow(rank, f.key, _title(f.title, 60), _owner(f.owner), f.status, f.count, f.previous, delta,
                             tone, percent(f.count / total if total else 0), f.customers,
                             charts.sparkline(series.get(f.cause_id, [0] * weeks), width=52, height=14),
@@ -400,7 +434,7 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
         if len(points) > PARETO_BARS:
             pareto_note += f" {len(points) - PARETO_BARS} smaller causes are not drawn."
 
-    panels = [(f"{f.key} · {shorten(_title(f.title), 26)}", series.get(f.cause_id, [0] * weeks))
+    panels = [(f"{f.key} · {shorten(displayable(_title(f.title)), 26)}", series.get(f.cause_id, [0] * weeks))
               for f in active[:TREND_PANELS]]
     trends_svg = charts.trend_multiples(panels, frame.week_labels)
 
@@ -413,9 +447,7 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
         top=top, pareto=pareto_svg, pareto_note=pareto_note, trends=trends_svg,
         attention=attention, attention_more=more,
         fixed=_fixed(session, figures, period, weeks),
-        quotes=[CauseQuotes(f.key, _title(f.title), f.count,
-                            _quotes(representative_complaints(session, session.get(RootCause, f.cause_id), period,
-                                                              QUOTES_PER_CAUSE + 2), QUOTES_PER_CAUSE))
+        quotes=[CauseQuotes(f.key, _title(f.title), f.count, _quotes(session, f.cause_id, period))
                 for f in active[:QUOTED_CAUSES]],
         unassigned=summary.unassigned, unassigned_share=percent(summary.unassigned_share))
 
@@ -442,8 +474,8 @@ def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[
 
     worst, _ = pick(active)
     out.append(Takeaway("Hurts most", worst.key, _title(worst.title, 70),
-                        f"{plural(worst.count, 'complaint')} ({percent(worst.count / total)} of all) from "
-                        f"{plural(worst.customers, 'customer')}"))
+                        f"{plural(worst.count, 'complaint')} ({percent(worst.count / total)} of all)"
+                        + (f" from {plural(worst.customers, 'customer')}" if summary.customers else "")))
     g, _ = pick(sorted((f for f in active if f.previous and f.count > f.previous),
                        key=lambda f: (-(f.count - f.previous), f.key)))
     if g:
@@ -526,7 +558,7 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
     shown.sort(key=lambda f: (-f.count, -sum(series.get(f.cause_id, zero)), f.key))
     index = []
     for rank, f in enumerate(shown, 1):
-        delta, _, tone = _delta(f.count, f.previous)
+        delta, _, tone = _delta(f.count, f.previous, _is_new(f, period))
         index.append(CauseRow(rank, f.key, _title(f.title, 70), _owner(f.owner), f.status, f.count, f.previous,
                               delta, tone, percent(f.count / total if total else 0), f.customers,
                               charts.sparkline(series.get(f.cause_id, zero), width=52, height=12),
@@ -545,14 +577,14 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
         unassigned_share=percent(summary.unassigned_share),
         unassigned_previous=previous_summary.unassigned, unassigned_weekly=unassigned_weekly,
         unassigned_bars=charts.sparkbars(unassigned_weekly),
-        unassigned_examples=_quotes(unassigned_sample(session, period, 8), 5),
+        unassigned_examples=_quotes(session, None, period, 5),
         quiet_causes=len(figures) - len(shown), not_detailed=len(shown) - len(sections))
 
 
 def _section(session: Session, f: CauseFigures, weekly: list[int], period: Period, emerging, recurred,
              breakdown) -> CauseSection:
     cause = session.get(RootCause, f.cause_id)
-    delta, _, tone = _delta(f.count, f.previous)
+    delta, _, tone = _delta(f.count, f.previous, _is_new(f, period))
     events = [Event(f"{e.at:%d %b %Y}", clean(e.actor, 40), _event_text(e))
               for e in reversed(queries.history(session, f.key))]
     merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)
@@ -570,7 +602,7 @@ def _section(session: Session, f: CauseFigures, weekly: list[int], period: Perio
         keywords=[k for k in (clean(word, KEYWORD_CHARS) for word in (cause.keywords or [])[:12]) if k],
         weekly=list(weekly), bars=charts.sparkbars(weekly),
         pages=values(breakdown.pages), products=values(breakdown.products), channels=values(breakdown.channels),
-        examples=_quotes(representative_complaints(session, cause, period, QUOTES_PER_CAUSE + 2), QUOTES_PER_CAUSE),
+        examples=_quotes(session, cause.id, period),
         events=events[:8], events_more=max(len(events) - 8, 0),
         merged=[clean(k, 16) for k in merged], tags=_tags(f, period, emerging, recurred))
 

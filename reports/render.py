@@ -5,7 +5,8 @@ Safety rules, in one place:
   package's templates/ folder: complaint text is only ever a *variable*;
 - every string a template prints is redacted once more (``finalize``), so an
   e-mail address, phone or card number cannot slip through a forgotten field;
-- WeasyPrint may load nothing but the files bundled in reports/static:
+- WeasyPrint may load nothing but the files bundled in reports/static and the
+  report font's files (reports.glyphs.font_paths):
   :class:`BundledOnlyFetcher` refuses every other URL (http, https, data:,
   other files, ``..`` tricks), whatever the HTML asks for.
 """
@@ -20,12 +21,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
 from rca.errors import RcaError, UsageError
 from rca.redact import redact
 
+from .glyphs import FONT_FAMILY, displayable, font_paths
 from .text import plural
 
 PACKAGE = Path(__file__).resolve().parent
@@ -38,11 +40,15 @@ class ResourceRefused(ValueError):
     """WeasyPrint asked for a URL that is not one of the report's bundled files."""
 
 
-def _finalize(value):
+@pass_context
+def _finalize(context, value):
     if isinstance(value, Markup) or value is None:
         return "" if value is None else value
     if isinstance(value, str):
-        return redact(value)
+        value = redact(value)
+        # In the PDF, text the embedded font cannot draw is named instead of printed as boxes;
+        # a browser showing the HTML has fonts of its own for it.
+        return displayable(value) if context.get("for_pdf") else value
     return value
 
 
@@ -64,7 +70,9 @@ def render_html(report, *, for_pdf: bool = True) -> str:
     """The report as one self-contained HTML document (styles and charts inline)."""
     template = environment().get_template(f"{report.frame.kind}.html")
     mark = Markup((STATIC / "mark.svg").read_text(encoding="utf-8"))
-    return template.render(report=report, frame=report.frame, for_pdf=for_pdf, mark=mark)
+    fonts = [(weight, style, path.as_uri()) for (weight, style), path in font_paths().items()] if for_pdf else []
+    return template.render(report=report, frame=report.frame, for_pdf=for_pdf, mark=mark, fonts=fonts,
+                           font_family=FONT_FAMILY)
 
 
 def bundled_fetcher():
@@ -74,7 +82,8 @@ def bundled_fetcher():
     class BundledOnlyFetcher(URLFetcher):
         def __init__(self):
             super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
-            self.allowed = {path.resolve() for path in STATIC.iterdir() if path.is_file()}
+            self.allowed = {path.resolve() for path in STATIC.iterdir() if path.is_file()} | \
+                {path.resolve() for path in font_paths().values()}
             self.requested: list[str] = []
             self.refused: list[str] = []
 

@@ -62,7 +62,8 @@ def period_dates(start: datetime, end: datetime) -> str:
     """'16–22 Nov 2026' for the half-open [start, end)."""
     from datetime import timedelta
 
-    last = end - timedelta(days=1)
+    # The last day the half-open interval touches (an end at midnight belongs to the day before).
+    last = end - timedelta(microseconds=1)
     if start.date() == last.date():
         return f"{start:%-d %b %Y}"
     if (start.year, start.month) == (last.year, last.month):

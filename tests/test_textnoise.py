@@ -2,7 +2,7 @@
 
 import pytest
 
-from rca.textnoise import is_noise_token, is_placeholder_only, strip_noise
+from rca.textnoise import is_noise_token, is_placeholder_only, readable, strip_noise
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,3 +37,19 @@ def test_noise_tokens(token):
 @pytest.mark.parametrize("token", ["charger", "refund", "x", "mortgage", "save20"])
 def test_content_tokens(token):
     assert not is_noise_token(token)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@SpotifyCares my app crashes https://t.co/abc123 since the update", "My app crashes since the update"),
+    ("On XX/XX/2019 I paid {$1200.00} to XXXX XXXX bank.", "On [date] I paid $1200.00 to [redacted] bank."),
+    ("They took $XXXX from me on XX/XX/XXXX.", "They took [amount] from me on [date]."),
+    ("Hi there, my card [card] was charged twice. Thanks, Bob", "My card [card] was charged twice."),
+    ("I got 3 cards &amp; order ORD-12345 failed", "I got 3 cards & order ORD-12345 failed"),
+    ("Hiya, my order email is in German.\n\nThanks,\nJames", "My order email is in German."),
+    ("HELLO?? The charger is hot. Sent from my iPhone", "The charger is hot."),
+    ("Hi The charger for telephone is very hot", "The charger for telephone is very hot"),
+    ("Hi Anna, the charger is hot", "The charger is hot"),
+    ("*Customer message:* Hello, The charger is hot.", "The charger is hot."),
+])
+def test_readable_text_for_quotes(text, expected):
+    assert readable(text) == expected

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -32,6 +33,8 @@ class EvalScores:
     unassigned_share: float
     n_items: int
     seconds: float
+    # One entry per cluster found, biggest first: title, keywords, size, majority label, purity.
+    clusters: list[dict] = field(default_factory=list)
 
 
 def score_labels(true_labels: Sequence, predicted: np.ndarray) -> dict[str, float]:
@@ -68,6 +71,7 @@ def evaluate_labeled(
     seconds = time.perf_counter() - start
     s = score_labels(true_labels, result.labels)
     return EvalScores(
+        clusters=describe_clusters(texts, true_labels, vectors, result.labels),
         n_clusters=result.n_clusters,
         n_true=len(set(true_labels)),
         unassigned_share=float(np.mean(result.labels < 0)),
@@ -75,6 +79,22 @@ def evaluate_labeled(
         seconds=seconds,
         **s,
     )
+
+
+def describe_clusters(texts: Sequence[str], true_labels: Sequence, vectors: np.ndarray,
+                      labels: np.ndarray) -> list[dict]:
+    """What each found cluster would be called, and how well it matches one true label."""
+    from rca.titles import cluster_titles
+
+    titles = cluster_titles(texts, vectors, labels)
+    out = []
+    for label in sorted(titles):
+        members = np.flatnonzero(labels == label)
+        majority, count = Counter(true_labels[i] for i in members).most_common(1)[0]
+        title, keywords = titles[label]
+        out.append({"cluster": int(label), "title": title, "keywords": keywords, "size": int(len(members)),
+                    "majority_label": majority, "purity": round(count / len(members), 4)})
+    return out
 
 
 def read_labeled_csv(path, text_column: str = "text", label_column: str = "category") -> tuple[list[str], list[str]]:

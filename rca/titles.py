@@ -1,0 +1,160 @@
+"""Cause titles in the customers' own words: "VoltGo charger overheats", not "charger / hot / voltgo".
+
+A title is *extracted*, never generated: it is a phrase that members of the
+cause actually wrote.  Offline and deterministic (no model, no randomness):
+
+1. Each member text loses what says nothing about a cause (rca.textnoise:
+   redaction marks, handles, links, ids, greetings, sign-offs) and is cut into
+   clauses at punctuation, so a phrase never spans two thoughts.
+2. Candidate phrases are the runs of 1..``MAX_WORDS`` words of a clause whose
+   first and last words carry meaning (no stop word, filler, number or id at
+   either end; stop words inside stay: "card has not arrived").
+3. A phrase scores by how many members use it (its *support*) times how much of
+   the cause's distinctive keywords (class-based TF-IDF, rca.clustering) it
+   covers: a phrase many customers wrote that names what sets the cause apart.
+   Support counts with a square root, so a longer phrase that names one more
+   keyword can beat a shorter, more frequent one.
+4. Each word is written as the customers most often wrote it ("VoltGo",
+   "SAVE20"), the first letter capitalised.
+
+Only the standard library and rca's own text helpers are used.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .clustering.text import STOP_WORDS, normalise
+from .textnoise import FILLER_WORDS, is_noise_token, strip_noise
+
+MAX_WORDS = 6
+MAX_CHARS = 70
+TEXT_CHARS = 600  # the start of a long complaint says what it is about
+MAX_TEXTS = 200  # members read per cause (the most central ones come first)
+FALLBACK = "(no distinctive words)"
+SUPPORT_POWER = 0.5
+RANK_POWER = 0.5
+
+_CLAUSE = re.compile(r"[.!?;:,()\[\]{}\"“”‘’«»|/\\\n\r\t]+|\s[-–—]+\s|\s'|'\s")
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+# Light verbs, hedges and time words that the stop-word list lacks: inside a phrase they
+# are fine ("ATM ate my card yesterday"), at its ends they leave it hanging ("Long does").
+EDGE_WORDS = frozenset("""
+    does did doing done let lets got gets getting goes going gone having happens happened came come
+    think thought guess wondering trying tried able possible today yesterday earlier ago tell told says said
+    doesnt dont didnt isnt cant wont wasnt arent havent hasnt couldnt wouldnt shouldnt needs
+    """.split())
+
+
+def _edge_ok(word: str) -> bool:
+    """Whether a (lower-case) word may start or end a title."""
+    return len(word) > 1 and word not in STOP_WORDS and word not in FILLER_WORDS and word not in EDGE_WORDS \
+        and not is_noise_token(word) and any(c.isalpha() for c in word)
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The text's clauses as lists of surface words."""
+    cleaned = strip_noise(text[:TEXT_CHARS])
+    return [words for part in _CLAUSE.split(cleaned) if (words := _WORD.findall(part))]
+
+
+def _keyword_weights(keywords: Sequence[str]) -> dict[str, float]:
+    """Per keyword word, a weight falling with the keyword's rank (the first keyword matters most)."""
+    weights: dict[str, float] = {}
+    for rank, term in enumerate(keywords):
+        for word in normalise(term).split():
+            weights.setdefault(word, 1.0 / (1 + rank) ** RANK_POWER)
+    return weights
+
+
+def make_title(texts: Sequence[str], keywords: Sequence[str] = (), max_words: int = MAX_WORDS) -> str:
+    """A short title for the cause whose member texts are ``texts`` (most central first).
+
+    ``keywords`` are the cause's distinctive terms, best first.  Without any
+    usable phrase the keywords themselves are the title; without those either,
+    "(no distinctive words)".
+    """
+    texts = list(texts)[:MAX_TEXTS]
+    weights = _keyword_weights(keywords)
+    support: Counter[tuple[str, ...]] = Counter()
+    first_seen: dict[tuple[str, ...], int] = {}
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    order = 0
+    for text in texts:
+        phrases: set[tuple[str, ...]] = set()
+        for clause in _clauses(text):
+            lower = [normalise(w) for w in clause]
+            for surface, word in zip(clause, lower):
+                forms[word][surface] += 1
+            usable = [not is_noise_token(w) for w in lower]
+            for start, word in enumerate(lower):
+                if not _edge_ok(word):
+                    continue
+                for end in range(start, min(start + max_words, len(lower))):
+                    if not usable[end]:
+                        break
+                    if _edge_ok(lower[end]):
+                        phrases.add(tuple(lower[start:end + 1]))
+        for phrase in phrases:
+            support[phrase] += 1
+            if phrase not in first_seen:
+                first_seen[phrase] = order
+                order += 1
+    if not support:
+        return _keyword_title(keywords)
+    n = len(texts)
+    min_support = max(2, math.ceil(0.03 * n)) if n >= 2 else 1
+
+    def score(phrase: tuple[str, ...]) -> float:
+        covered = sum(weights.get(word, 0.0) for word in set(phrase))
+        return covered * (support[phrase] / n) ** SUPPORT_POWER
+
+    candidates = [p for p, count in support.items() if count >= min_support and score(p) > 0]
+    multi = [p for p in candidates if len(p) > 1]
+    pool = multi or candidates
+    if not pool:
+        return _keyword_title(keywords)
+    # Ties: the shorter phrase, then the one met first (in the most central texts).
+    best = max(pool, key=lambda p: (round(score(p), 9), -len(p), -first_seen[p]))
+    return _truecase(best, forms)
+
+
+def _truecase(phrase: tuple[str, ...], forms: dict[str, Counter[str]]) -> str:
+    words = []
+    for word in phrase:
+        seen = forms.get(word)
+        surface = word
+        if seen:
+            # The most frequent spelling; an ALL-CAPS spelling only when nobody wrote it otherwise
+            # (shouting is not a name), except short codes such as SAVE20 or ATM.
+            ranked = sorted(seen.items(), key=lambda item: (-item[1], item[0]))
+            calm = [s for s, _ in ranked if not (s.isupper() and len(s) > 4 and s.isalpha())]
+            surface = (calm or [ranked[0][0]])[0]
+        words.append(surface)
+    title = " ".join(words)
+    if title[:1].islower():
+        title = title[0].upper() + title[1:]
+    return title[:MAX_CHARS].rstrip()
+
+
+def _keyword_title(keywords: Sequence[str]) -> str:
+    words = [k for k in keywords if all(_edge_ok(w) for w in (k.split()[0], k.split()[-1]))][:3]
+    if not words:
+        return FALLBACK
+    title = ", ".join(words)
+    return title[0].upper() + title[1:]
+
+
+def cluster_titles(texts: Sequence[str], vectors, labels, n_keywords: int = 8) -> dict[int, tuple[str, list[str]]]:
+    """Per cluster label (>= 0): (title, keywords), as `rca cluster` makes them for a new cause."""
+    from .clustering.algorithm import closest_to_centre, top_terms  # scikit-learn: only when asked
+
+    terms = top_terms(texts, labels, n=n_keywords)
+    closest = closest_to_centre(vectors, labels, n=MAX_TEXTS)
+    return {label: (make_title([texts[i] for i in members], terms.get(label, [])), terms.get(label, []))
+            for label, members in closest.items()}

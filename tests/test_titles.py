@@ -1,0 +1,125 @@
+"""Cause titles in the customers' own words (rca.titles), and that a person's title holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from rca import curation
+from rca.clustering.text import STOP_WORDS
+from rca.models import RootCause
+from rca.textnoise import FILLER_WORDS
+from rca.titles import FALLBACK, make_title
+from rca.tracking import ClusterOptions, run_clustering
+
+from .test_tracking import complaints, import_rows
+
+CHARGER = [
+    "@VoltShop my VoltGo charger overheats after ten minutes https://t.co/x1y2z3",
+    "The VoltGo charger overheats and smells of plastic. Thanks, Maria",
+    "Hi team, VoltGo charger overheats when charging my laptop",
+    "my voltgo charger overheats, ticket 0062395415777",
+    "VoltGo charger gets very hot and then overheats",
+    "XXXX XXXX: charger overheats on the desk",
+]
+CODE = [
+    "The SAVE20 code is rejected at checkout",
+    "SAVE20 code rejected at checkout, says invalid",
+    "Discount code SAVE20 rejected at checkout again",
+    "why is the save20 code rejected at checkout?",
+    "SAVE20 code rejected at checkout. Regards, Tom",
+]
+
+
+def _ends(title: str) -> tuple[str, str]:
+    words = title.lower().split()
+    return words[0], words[-1]
+
+
+def test_title_is_the_customers_phrase_written_as_they_write_it():
+    title = make_title(CHARGER, ["overheats", "charger", "voltgo"])
+    assert title == "VoltGo charger overheats"
+    assert make_title(CODE, ["save20", "rejected", "checkout", "code"]) == "SAVE20 code rejected at checkout"
+
+
+def test_titles_never_hold_noise_or_stop_words_at_their_ends():
+    texts = ["@Delta 0062395415777 thanks", "Hello, the my bag is lost at the airport. Thanks!",
+             "[email] my bag is lost at the airport https://delta.com/x", "my bag is lost at the airport please"]
+    title = make_title(texts, ["bag", "lost", "airport"])
+    first, last = _ends(title)
+    assert title == "Bag is lost at the airport"
+    for word in (first, last):
+        assert word not in STOP_WORDS and word not in FILLER_WORDS
+    for noise in ("@", "http", "[email]", "XXXX", "0062"):
+        assert noise not in title
+
+
+def test_title_is_deterministic_and_falls_back_to_keywords():
+    assert make_title(CHARGER, ["overheats", "charger"]) == make_title(list(CHARGER), ["overheats", "charger"])
+    # Nothing shared by two members: the keywords themselves, never stop words.
+    assert make_title(["kettle broke", "chair squeaks"], ["kettle", "chair"]) == "Kettle, chair"
+    assert make_title(["@Delta", "XXXX XXXX"], []) == FALLBACK
+
+
+def test_new_causes_get_readable_titles_and_a_renamed_cause_keeps_its_title(database, tmp_path):
+    corpus = complaints(500, seed=5)
+    cut = corpus[-1]["created_at"] - timedelta(days=28)
+    import_rows(database, [c for c in corpus if c["created_at"] < cut], tmp_path / "old.csv")
+    run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
+    with database.session() as session:
+        causes = session.scalars(select(RootCause).order_by(RootCause.key)).all()
+        assert causes
+        for cause in causes:
+            assert " / " not in cause.title and cause.title != FALLBACK
+            assert 1 <= len(cause.title.split()) <= 6
+            first, last = _ends(cause.title)
+            assert first not in STOP_WORDS and last not in STOP_WORDS, cause.title
+            assert cause.keywords and cause.title.lower() != " ".join(cause.keywords).lower()
+        keys = [cause.key for cause in causes]
+    # People name every cause; later runs add complaints to some of them.
+    named = {key: f"Checkout button says 'Procced' ({key})" for key in keys}
+    with database.write_session() as session:
+        for key, title in named.items():
+            curation.rename(session, key, title, "dana")
+    sizes = {key: _size(database, key) for key in keys}
+    for week, (lo, hi) in enumerate([(cut, cut + timedelta(days=14)), (cut + timedelta(days=14), None)]):
+        rows = [c for c in corpus if c["created_at"] >= lo and (hi is None or c["created_at"] < hi)]
+        import_rows(database, rows, tmp_path / f"week{week}.csv")
+        result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
+        assert result.assigned_existing
+        with database.session() as session:
+            titles = dict(session.execute(select(RootCause.key, RootCause.title).where(RootCause.key.in_(keys))).all())
+        assert titles == named
+    assert any(_size(database, key) > size for key, size in sizes.items())
+
+
+def _size(database, key: str) -> int:
+    from sqlalchemy import func
+
+    from rca.models import Complaint
+
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(Complaint).join(RootCause)
+                              .where(RootCause.key == key))
+
+
+def test_eval_json_lists_each_cluster_with_title_size_majority_and_purity():
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    from .test_clustering_algorithm import FIXTURE
+
+    result = CliRunner().invoke(cli, ["eval", str(FIXTURE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    found = row["found"]
+    assert len(found) == row["clusters"] and found
+    assert sum(c["size"] for c in found) == round(row["items"] * (1 - row["unassigned_pct"] / 100))
+    for cluster in found:
+        assert cluster["title"] and " / " not in cluster["title"] and cluster["keywords"]
+        assert cluster["majority_label"] and 0 < cluster["purity"] <= 1
+    assert sorted((c["size"] for c in found), reverse=True) == [c["size"] for c in found]
