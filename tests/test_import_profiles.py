@@ -267,6 +267,18 @@ def test_reimport_under_another_source_is_refused_naming_the_source(database):
     assert len(stored(database)) == 2
 
 
+def test_two_tickets_with_the_same_words_and_their_own_ids_stay_two(database, tmp_path):
+    # Same text, same day, no customer column: two customers, told apart by their
+    # ticket ids from the same id column, in two files and in two sources.
+    for name, ids in (("monday.csv", ["t-1"]), ("tuesday.csv", ["t-2"])):
+        write_csv(tmp_path / name, ["id", "date", "body"], [[i, "2026-11-02", "my card was declined"] for i in ids])
+    first = import_file(database, tmp_path / "monday.csv", ImportOptions(source="desk"))
+    second = import_file(database, tmp_path / "tuesday.csv", ImportOptions(source="desk"))
+    other = import_file(database, tmp_path / "tuesday.csv", ImportOptions(source="shop"))
+    assert (first.new, second.new, other.new) == (1, 1, 0)  # tuesday's t-2 under "shop" is the same ticket
+    assert sorted(c.external_id for c in stored(database)) == ["t-1", "t-2"]
+
+
 def test_narrower_reexport_never_blanks_channel_product_or_contact(database, tmp_path):
     full = write_csv(tmp_path / "full.csv", ["id", "date", "body", "email", "channel", "product", "status"], [
         [1, "2026-11-02", "Kettle stopped after a week", "ann@example.com", "email", "Kettle K2", "open"]])

@@ -736,20 +736,22 @@ def _match_by_content(session: Session, build: _RowBuilder, rows: list[tuple], c
     before with the same text, customer and date (content hash): under this source
     (another id mapping) they update it; under another source they are not stored
     again, and the reason names the source that holds them."""
-    stored: dict[tuple, tuple] = {}
+    stored: dict[tuple, list[tuple]] = {}
     for row in _complaints_with_content(session, list({(v[_RECEIVED], v[_CONTENT_HASH]) for v in rows}),
                                         build.batch_id):
-        key = (row[0], row[1])
-        # Prefer a complaint of this source, else the first one stored.
-        if key not in stored or (row[3] == build.source and stored[key][3] != build.source):
-            stored[key] = row
+        stored.setdefault((row[0], row[1]), []).append(row)
+    id_columns = _id_columns(session, {row[6] for hits in stored.values() for row in hits})
+    id_column = summary.field_columns.get("external_id")
     new_rows = []
     for values in rows:
-        hit = stored.get((values[_RECEIVED], values[_CONTENT_HASH]))
-        if hit is None:
+        hits = [row for row in stored.get((values[_RECEIVED], values[_CONTENT_HASH]), ())
+                if _same_ticket(row[4], id_columns.get(row[6]), values[_EXTERNAL_ID], id_column)]
+        if not hits:
             new_rows.append(values)
             continue
-        _, _, complaint_id, source, external_id, fields_hash = hit
+        # Prefer a complaint of this source, else the first one stored.
+        hit = next((row for row in hits if row[3] == build.source), hits[0])
+        _, _, complaint_id, source, external_id, fields_hash, _ = hit
         if source == build.source:
             adopt_id = external_id.startswith("sha:") and not values[_EXTERNAL_ID].startswith("sha:")
             if fields_hash == values[_FIELDS_HASH] and not adopt_id:
@@ -762,8 +764,31 @@ def _match_by_content(session: Session, build: _RowBuilder, rows: list[tuple], c
     return new_rows
 
 
+def _same_ticket(stored_id: str, stored_id_column: str | None, new_id: str, new_id_column: str | None) -> bool:
+    """Whether a stored complaint with the same text, customer and date is this row.
+
+    Two tickets with ids of their own, read from the same id column, are two
+    customers who wrote the same words on the same day ("my card was declined"),
+    not one ticket twice. The same ticket comes back without an id, with the
+    same id (under another source), or with its id read from another column.
+    """
+    if stored_id.startswith("sha:") or new_id.startswith("sha:") or stored_id == new_id:
+        return True
+    return stored_id_column != new_id_column
+
+
+def _id_columns(session: Session, batch_ids: set[int]) -> dict[int, str | None]:
+    """The column each of these batches read its ticket ids from (None: no id column)."""
+    columns: dict[int, str | None] = {}
+    for batch_id, mapping in session.execute(select(ImportBatch.id, ImportBatch.mapping)
+                                             .where(ImportBatch.id.in_(batch_ids))):
+        fields = (mapping or {}).get("fields") or []
+        columns[batch_id] = next((item.get("column") for item in fields if item.get("field") == "external_id"), None)
+    return columns
+
+
 def _complaints_with_content(session: Session, keys: list[tuple], batch_id: int) -> list[tuple]:
-    """(received_at, content_hash, id, source, external_id, fields_hash) of complaints of
+    """(received_at, content_hash, id, source, external_id, fields_hash, batch_id) of complaints of
     other batches with one of these (received_at, content_hash) pairs, oldest first.
     ``keys`` hold received_at as the builder made it (SQLite: storage text)."""
     connection = session.connection()
@@ -771,7 +796,7 @@ def _complaints_with_content(session: Session, keys: list[tuple], batch_id: int)
     for at in range(0, len(keys), 5_000):
         part = keys[at:at + 5_000]
         if connection.dialect.name == "sqlite":
-            sql = ("SELECT received_at, content_hash, id, source, external_id, fields_hash FROM complaints "
+            sql = ("SELECT received_at, content_hash, id, source, external_id, fields_hash, batch_id FROM complaints "
                    f"WHERE (received_at, content_hash) IN (VALUES {','.join(['(?, ?)'] * len(part))}) "
                    "AND batch_id != ? ORDER BY id")
             try:
@@ -783,7 +808,7 @@ def _complaints_with_content(session: Session, keys: list[tuple], batch_id: int)
             table = Complaint.__table__
             found += [tuple(row) for row in connection.execute(
                 select(table.c.received_at, table.c.content_hash, table.c.id, table.c.source, table.c.external_id,
-                       table.c.fields_hash)
+                       table.c.fields_hash, table.c.batch_id)
                 .where(tuple_(table.c.received_at, table.c.content_hash).in_(part), table.c.batch_id != batch_id)
                 .order_by(table.c.id))]
     return found
