@@ -13,9 +13,12 @@ letters the font lacks with a marker that names the script, such as
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 import unicodedata
 from pathlib import Path
+
+from rca.errors import RcaError
 
 # The family the CSS and the charts (matplotlib SVG text) name: the embedded files serve it.
 FONT_FAMILY = "DejaVu Sans"
@@ -27,12 +30,18 @@ _SCRIPT_WORDS = {"CJK": "Chinese or Japanese", "HIRAGANA": "Japanese", "KATAKANA
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}  # zero-width joiner, variation selectors, keycap
 
 
+@functools.lru_cache(maxsize=1)
+def _font_folder() -> Path:
+    # Found without importing matplotlib (seconds, and the team report draws no matplotlib chart).
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RcaError("matplotlib is not installed: reinstall rca (pip install -e .)")
+    return Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf"
+
+
 def font_paths() -> dict[tuple[str, str], Path]:
     """(weight, style) -> the font file the PDF embeds."""
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return {key: folder / name for key, name in FONT_FILES.items()}
+    return {key: _font_folder() / name for key, name in FONT_FILES.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,11 +67,27 @@ def _script(ch: str) -> str:
 _SPACE = re.compile(r"[ \t]{2,}")
 
 
+@functools.lru_cache(maxsize=1)
+def _missing() -> re.Pattern:
+    """A regex that finds any character the font lacks (one C-speed scan per string)."""
+    ranges, points = [], sorted(covered() | {ord(c) for c in " \t\n\r\f\v"})
+    start = previous = points[0]
+    for point in points[1:] + [None]:
+        if point is not None and point == previous + 1:
+            previous = point
+            continue
+        ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}" if previous > start
+                      else re.escape(chr(start)))
+        if point is not None:
+            start = previous = point
+    return re.compile(f"[^{''.join(ranges)}]")
+
+
 def displayable(text: str) -> str:
     """``text`` with what the report font lacks replaced by a marker (letters) or left out (pictographs)."""
-    have = covered()
-    if all(ord(ch) in have or ch.isspace() for ch in text):
+    if not _missing().search(text):
         return text
+    have = covered()
     out: list[str] = []
     run_script: str | None = None  # the script of the run of missing letters being read
     space_in_run = False
