@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rca.errors import InputFileError, ProfileError, UsageError
-from rca.ingest.pipeline import ImportOptions, ImportSummary, import_file
 from rca.ingest.profiles import FIELDS, PROFILES
 from rca.export import write_csv
-from rca.rejects import iter_rejects
+
+if TYPE_CHECKING:
+    from rca.ingest.pipeline import ImportSummary
 
 from .context import AppContext, pass_app
 from .output import emit, format_option, info
@@ -86,6 +88,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
       rca import jira.csv tickets.json.gz --dry-run
       rca import sheet.xlsx --source shop-survey --map "Comment=body" --map "Date=received_at"
     """
+    from rca.ingest.pipeline import ImportOptions, import_file
+
     options = ImportOptions(source=source, profile=profile, mapping=parse_mappings(mappings),
                             dayfirst=dayfirst, dry_run=dry_run, force=force)
     database = app.database()
@@ -131,6 +135,8 @@ def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_forma
     Example:
       rca rejects list --batch 3
     """
+    from rca.rejects import iter_rejects
+
     with app.database().session() as session:
         rows = list(iter_rejects(session, batch_id, limit))
     emit(rows, ["batch", "file", "row", "reason"], output_format, empty_message="No rejected rows.")
@@ -148,6 +154,8 @@ def rejects_export(app: AppContext, batch_id: int | None) -> None:
     Example:
       rca rejects export --batch 3 > rejected.csv
     """
+    from rca.rejects import iter_rejects
+
     with app.database().session() as session:
         rows = list(iter_rejects(session, batch_id))
     columns = ["batch", "row", "reason"]
