@@ -124,8 +124,9 @@ def model_path() -> Path:
 def compute_threads() -> int:
     """Threads for one forward pass: the cores this process may use, at most two.
 
-    Measured on a 2-core machine shared with other work (semantic_bench.py
-    threads): past two, threads only wait on each other on small matrices.
+    Complaint batches are small matrices (32 windows of at most 128 word
+    pieces): more threads mostly wait on each other. They do not spin
+    (see _OnnxEncoder), which is what hurt on shared cores.
     """
     try:
         cores = len(os.sched_getaffinity(0))
