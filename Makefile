@@ -12,6 +12,8 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	# torch first and pinned: its CPU build; an unpinned torch pulls a multi-GB CUDA build.
 	$(VENV)/bin/pip install --quiet torch==2.13.0
 	$(VENV)/bin/pip install --quiet -e '.[test,semantic]'
+	# Export the packaged MiniLM to ONNX (int8) once, into the user's data folder: runs then load it in a second.
+	$(VENV)/bin/python -c "from rca.clustering.semantic import load_encoder; load_encoder()"
 	touch $@
 
 install: $(VENV)/.installed

@@ -39,9 +39,19 @@ def child_cluster(url: str, backend: str) -> None:
     from rca.tracking import ClusterOptions, run_clustering
 
     database = open_database(url)
+    heard: list[tuple[float, str]] = []  # (when, first word of what the run said)
     started = time.perf_counter()
-    result = run_clustering(database, ClusterOptions(backend=backend, window_days=None))
-    print(json.dumps({"seconds": time.perf_counter() - started, "considered": result.considered,
+    result = run_clustering(database, ClusterOptions(backend=backend, window_days=None),
+                            progress=lambda message: heard.append((time.perf_counter(), message.split()[0])))
+    ended = time.perf_counter()
+    # A phase lasts from what the run says when it starts it to what it says next.
+    phase_of = {"loading": "loading", "vectorizing": "embedding", "embedded": "embedding",
+                "clustering": "clustering", "describing": "describing", "saving": "saving"}
+    phases: dict[str, float] = {}
+    for (when, word), (until, _) in zip(heard, heard[1:] + [(ended, "")]):
+        phase = phase_of.get(word, word)
+        phases[phase] = phases.get(phase, 0.0) + until - when
+    print(json.dumps({"seconds": ended - started, "phases": phases, "considered": result.considered,
                       "to_existing": result.assigned_existing, "new_causes": result.new_causes,
                       "unassigned": result.unassigned, "silhouette": result.silhouette,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -64,10 +74,13 @@ def import_csv(url: str, path: Path, source: str) -> float:
 
 
 def report(label: str, result: dict) -> None:
-    print(f"{label:<16} {result['seconds']:7.1f} s  peak RSS {result['peak_rss_mib']:6,.0f} MiB  "
+    import os
+
+    print(f"{label:<16} {result['seconds']:7.1f} s  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)  peak RSS {result['peak_rss_mib']:6,.0f} MiB  "
           f"considered {result['considered']:,}: {result['to_existing']:,} to existing causes, "
           f"{result['new_causes']} new causes, {result['unassigned']:,} unassigned"
           + (f", silhouette {result['silhouette']:.2f}" if result["silhouette"] is not None else ""))
+    print(f"{'':<16} " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result["phases"].items()))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 Usage (from the repo root, with the semantic extra installed):
 
+    python benchmarks/semantic_bench.py variants [--cache DIR]  # each variant next to the old path: texts/s, NMI
     python benchmarks/semantic_bench.py throughput [DATA_DIR]   # short vs long texts, texts/s
     python benchmarks/semantic_bench.py truncation [DATA_DIR]   # quality of 64/128/256 tokens on long texts
     python benchmarks/semantic_bench.py threshold  [DATA_DIR]   # how assign_threshold was chosen
@@ -15,6 +16,16 @@ sign-off (about 300-450 word pieces).  ``truncation`` also scores a "buried"
 variant whose intent comes only after a 150-word-piece preamble, the case
 truncation cannot handle.  Quality is nearest-centroid accuracy against
 intent centroids made from test.csv's short texts.
+
+``variants`` times every variant of rca.clustering.semantic against the
+path rca used before (sentence-transformers on torch, first 128 word pieces)
+in the same process on the same texts: 1,024 banking77 test texts and 300
+CFPB narratives (``../shared/data/cfpb``), interleaved so load on a shared
+machine hits all alike. Then quality on banking77 test.csv and each CFPB
+file on its Issue label: NMI of rca's own clustering (k chosen) and of
+KMeans given the true k (mean of 5 seeds, the vectors' quality without the
+k choice). ``--cache DIR`` keeps each set's vectors per variant there, so
+a second run only re-times.
 
 ``weekly`` builds a database from sample_data's generator (N complaints, then
 M newer ones imported afterwards) and times run_clustering with the semantic
@@ -86,29 +97,141 @@ def _rate(backend, texts: list[str]) -> tuple[np.ndarray, float]:
 
 
 def _load(max_tokens: int):
-    from rca.clustering.semantic import SemanticBackend, load_model
+    """The default variant reading only the first ``max_tokens`` word pieces (what truncation costs)."""
+    from rca.clustering.semantic import SemanticBackend
 
-    backend = SemanticBackend(max_tokens=max_tokens)
-    load_model(max_tokens)  # not part of the timing
-    backend.embed(["warm up the model"])
+    backend = SemanticBackend(max_tokens=max_tokens, whole_text=False)
+    backend.embed(["warm up the model"])  # load (and on a new machine export) outside the timing
     return backend
 
 
 def _tokens(texts: list[str]) -> float:
-    from rca.clustering.semantic import load_model
+    from rca.clustering.semantic import load_tokenizer
 
-    tokenizer = load_model().tokenizer
-    return float(np.mean([len(tokenizer(t)["input_ids"]) for t in texts]))
+    tokenizer = load_tokenizer()
+    return float(np.mean([len(e.ids) for e in tokenizer.encode_batch(texts)]))
+
+
+def _cfpb_sets(folder: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Each CFPB file's narratives and their Issue labels (rows with both)."""
+    import csv
+
+    sets = {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [r for r in csv.DictReader(handle)
+                    if (r.get("Consumer complaint narrative") or "").strip() and (r.get("Issue") or "").strip()]
+        sets[f"CFPB {path.stem.replace('cfpb_', '')}"] = ([r["Consumer complaint narrative"] for r in rows],
+                                                          [r["Issue"] for r in rows])
+    return sets
+
+
+class _OldPath:
+    """What rca ran before variants: sentence-transformers on torch, first 128 word pieces, default threads."""
+
+    name = "before: sentence-transformers, first 128"
+
+    def __init__(self):
+        from sentence_transformers import SentenceTransformer
+        from rca.clustering.semantic import model_path
+
+        self.model = SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)
+        self.model.max_seq_length = 128
+
+    def embed(self, texts):
+        import torch
+
+        with torch.inference_mode():
+            return self.model.encode([t[:1024] for t in texts], batch_size=32, convert_to_numpy=True,
+                                     normalize_embeddings=True, show_progress_bar=False)
+
+
+def _variants():
+    from rca.clustering.semantic import SemanticBackend
+
+    out = [("before", _OldPath())]
+    for variant, whole in (("fp32", False), ("int8", False), ("fp32", True), ("int8", True)):
+        backend = SemanticBackend(variant=variant, whole_text=whole)
+        out.append((f"{variant}, {'whole text' if whole else 'first 128'}", backend))
+    return out
+
+
+def _quality(vectors: np.ndarray, labels: list[str]) -> tuple[float, int, float]:
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import normalized_mutual_info_score
+    from threadpoolctl import threadpool_limits
+
+    from rca.clustering.algorithm import cluster_with_leftovers
+    from rca.clustering.evaluate import score_labels
+
+    nonzero = np.abs(vectors).sum(axis=1) > 0
+    centred = vectors - vectors[nonzero].mean(axis=0)  # as SemanticBackend.fit_transform does
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    with threadpool_limits(limits=1):
+        result = cluster_with_leftovers(centred.astype(np.float32), min_size=5, random_state=0)
+        k = len(set(labels))
+        km = [normalized_mutual_info_score(labels, KMeans(k, n_init=1, random_state=s).fit_predict(centred))
+              for s in range(5)]
+    return score_labels(labels, result.labels)["nmi"], result.n_clusters, float(np.mean(km))
+
+
+def variants(argv: list[str]) -> int:
+    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
+    banking_test, banking_labels = read_labeled_csv(data_dir([]) / "test.csv")
+    cfpb = _cfpb_sets(REPO.parent / "shared" / "data" / "cfpb")
+    made = _variants()
+    for _, embedder in made:  # load (and on a new machine export) outside the timing
+        embedder.embed(["warm up the model"])
+    print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
+          f"(other work on the machine slows every row; compare rows within a run)")
+    timed = {"short (banking77 test, first 1,024)": banking_test[:1024],
+             "CFPB narratives (first 300)": [t for texts, _ in cfpb.values() for t in texts][:300]}
+    print(f"{'texts':<38} {'variant':<42} {'texts/s':>8} {'x before':>9} {'CPU ms/text':>12}")
+    for label, texts in timed.items():
+        rates: dict[str, list[float]] = {name: [] for name, _ in made}
+        cpu: dict[str, list[float]] = {name: [] for name, _ in made}
+        for _ in range(2):  # two interleaved rounds; the better of the two is shown
+            for name, embedder in made:
+                wall, proc = time.perf_counter(), time.process_time()
+                embedder.embed(texts)
+                rates[name].append(len(texts) / (time.perf_counter() - wall))
+                cpu[name].append(1000 * (time.process_time() - proc) / len(texts))
+        base = max(rates["before"])
+        for name, embedder in made:
+            shown = embedder.name if name == "before" else name
+            print(f"{label:<38} {shown:<42} {max(rates[name]):>8.1f} {max(rates[name]) / base:>8.2f}x "
+                  f"{min(cpu[name]):>12.1f}", flush=True)
+    print(f"\n# load average {os.getloadavg()[0]:.1f}; quality: NMI of rca's clustering (clusters found) | "
+          "KMeans given the true k")
+    sets = {"banking77 test": (banking_test, banking_labels), **cfpb}
+    print(f"{'set':<38} {'variant':<42} {'rca NMI':>8} {'k':>5} {'KMeans NMI':>11}")
+    for set_name, (texts, labels) in sets.items():
+        for name, embedder in made:
+            vectors = None
+            stored = cache / f"{set_name.replace(' ', '_')}__{name.replace(', ', '_').replace(' ', '-')}.npy" \
+                if cache else None
+            if stored is not None and stored.is_file():
+                vectors = np.load(stored)
+            else:
+                vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+                if stored is not None:
+                    stored.parent.mkdir(parents=True, exist_ok=True)
+                    np.save(stored, vectors)
+            nmi, k, km = _quality(vectors, labels)
+            shown = embedder.name if name == "before" else name
+            print(f"{set_name + f' ({len(texts)}, {len(set(labels))} labels)':<38} {shown:<42} {nmi:>8.3f} "
+                  f"{k:>5} {km:>11.3f}", flush=True)
+    return 0
 
 
 def throughput(argv: list[str]) -> int:
-    import torch
+    from rca.clustering.semantic import DEFAULT_VARIANT, compute_threads
 
     test, labels = read_labeled_csv(data_dir(argv) / "test.csv")
     short = test[:1024]
     long_texts, _ = long_complaints(test, labels, per_label=1)
     long_texts = long_texts[:96]
-    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, load average "
+    print(f"# variant {DEFAULT_VARIANT}, {compute_threads()} threads, load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows these)")
     print(f"{'texts':<22} {'n':>5} {'word pieces':>12} {'max tokens':>10} {'texts/s':>8}")
     for max_tokens in (128,):
@@ -237,7 +360,7 @@ def weekly(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"throughput": throughput, "truncation": truncation, "threshold": threshold, "weekly": weekly}
+    commands = {"variants": variants, "throughput": throughput, "truncation": truncation, "threshold": threshold, "weekly": weekly}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

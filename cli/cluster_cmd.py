@@ -7,11 +7,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from rca.errors import UsageError
-from rca.models import ClusterRun
-from rca.tracking import ClusterOptions, RunResult, run_clustering
+
+if TYPE_CHECKING:
+    from rca.tracking import RunResult
 
 from . import options as checked
 from .context import AppContext, pass_app
@@ -94,6 +95,8 @@ def cluster_command(app: AppContext, since, window, backend, min_size, threshold
       rca cluster --window 12w --min-size 8 --dry-run
       rca cluster --since 2026-09-01 --format json
     """
+    from rca.tracking import ClusterOptions, run_clustering
+
     if since and window:
         raise UsageError("use --since or --window, not both")
     options = ClusterOptions(since=parse_day(since), window_days=parse_window(window) if window else (None if since else 90),
@@ -127,6 +130,10 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
     Example:
       rca runs list --format json
     """
+    from sqlalchemy import select
+
+    from rca.models import ClusterRun
+
     with app.database().session() as session:
         runs = session.scalars(select(ClusterRun).order_by(ClusterRun.id.desc()).limit(limit)).all()
     rows = [{"run": r.id, "started": r.started_at, "backend": r.backend, "considered": r.n_considered,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
-from rca.config import resolve_database_url
-from rca.db import Database, open_database
+if TYPE_CHECKING:  # SQLAlchemy loads with the first command that opens the database
+    from rca.db import Database
 
 
 @dataclass
@@ -21,6 +22,9 @@ class AppContext:
     def database(self, *, migrate: bool = True) -> Database:
         """Open (and on first use create) the database, once per command."""
         if self._database is None:
+            from rca.config import resolve_database_url
+            from rca.db import open_database
+
             setting = resolve_database_url(self.db_flag)
             self._database = open_database(setting.url, migrate=migrate)
         return self._database

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from rca.config import resolve_database_url
-from rca.db import head_revision
 
 from .context import AppContext, pass_app
 from .output import echo
@@ -66,6 +65,8 @@ def db_current(app: AppContext) -> None:
     Example:
       rca db current
     """
+    from rca.db import head_revision
+
     setting = resolve_database_url(app.db_flag)
     database = app.database(migrate=False)
     current = database.current_revision()

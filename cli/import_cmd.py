@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rca.errors import InputFileError, Interrupted, ProfileError, UsageError
-from rca.ingest.pipeline import ImportOptions, ImportSummary, import_file
 from rca.ingest.profiles import DEFAULT_MAX_RATING, FIELDS, PROFILES
 from rca.export import write_csv
-from rca.rejects import iter_rejects
+
+if TYPE_CHECKING:
+    from rca.ingest.pipeline import ImportSummary
 
 from . import options as checked
 from .context import AppContext, pass_app
@@ -153,6 +155,8 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
       rca import cases.json --received-on 2026-11-30
       rca import reviews.csv --dry-run --format json
     """
+    from rca.ingest.pipeline import ImportOptions, import_file
+
     options = ImportOptions(source=source, profile=profile, mapping=parse_mappings(mappings),
                             dayfirst=dayfirst, dry_run=dry_run, force=force, max_rating=max_rating,
                             received_on=received_on.date() if received_on else None)
@@ -223,6 +227,8 @@ def rejects_list(app: AppContext, batch_id: int | None, limit: int, output_forma
     Example:
       rca rejects list --batch 3
     """
+    from rca.rejects import iter_rejects
+
     with app.database().session() as session:
         rows = list(iter_rejects(session, batch_id, limit))
     emit(rows, ["batch", "file", "row", "reason"], output_format, empty_message="No rejected rows.")
@@ -240,6 +246,8 @@ def rejects_export(app: AppContext, batch_id: int | None) -> None:
     Example:
       rca rejects export --batch 3 > rejected.csv
     """
+    from rca.rejects import iter_rejects
+
     with app.database().session() as session:
         rows = list(iter_rejects(session, batch_id))
     columns = ["batch", "row", "reason"]

@@ -3,33 +3,90 @@
 Commands are thin: parse options, open the database, call one library
 function, print the result. Every expected failure is an rca.errors.RcaError,
 turned here into one `Error: …` line and an exit code, never a traceback.
+
+The group is lazy so that rca answers at once: `rca --help` imports no
+command module (their one-line summaries are in COMMANDS), and a command's
+module is imported only when that command runs or shows its help.
+SQLAlchemy, NumPy, scikit-learn and the rest load with the command that
+needs them (tests/test_cli_startup.py checks it).
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import sys
 
 import click
-from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from rca import __version__
-from rca.db import translate_operational_error
 from rca.errors import RcaError
 
 from .context import AppContext
 
+# name -> (module that defines it in its COMMANDS list, the summary `rca --help` shows).
+# tests/test_cli_startup.py checks these against the commands themselves.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("cli.db_cmd", "Create, upgrade and inspect the database schema."),
+    "import": ("cli.import_cmd", "Import complaint exports (CSV/TSV, Excel .xlsx, JSON, JSON Lines; .gz too)."),
+    "rejects": ("cli.import_cmd", "Rows an import refused, with their reasons."),
+    "cluster": ("cli.cluster_cmd", "Group new complaints into root causes (run it weekly)."),
+    "runs": ("cli.cluster_cmd", "Past clustering runs."),
+    "eval": ("cli.cluster_cmd", "Measure clustering quality on a labeled CSV (no database is touched)."),
+    "causes": ("cli.causes_cmd", "List, inspect and curate root causes."),
+    "complaints": ("cli.causes_cmd", "Look at individual complaints."),
+    "trends": ("cli.causes_cmd", "Weekly complaints per root cause (plus unassigned and total)."),
+    "report": ("cli.report_cmd", "Write the weekly report: what hurts customers most, what is new, what came back."),
+    "scan": ("cli.scan_cmd", "Check our own pages for typos, facts that differ between pages, broken links and..."),
+    "findings": ("cli.findings_cmd", "List, inspect and ignore what `rca scan` found on our pages."),
+}
+
+
+def _database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database's (SQLAlchemy's DBAPIError, or sqlite3's),
+    checked without importing SQLAlchemy. A ProgrammingError is a bug in rca,
+    not the user's input: it keeps its traceback for the report."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.DBAPIError) and not isinstance(exc, sa_exc.ProgrammingError)
+
 
 class RcaGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in COMMANDS:
+            module = importlib.import_module(COMMANDS[name][0])
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, from COMMANDS' summaries: no command module is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except RcaError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except ProgrammingError:
-            raise  # a bug in rca, not the user's input: keep the traceback for the report
-        except (DBAPIError, sqlite3.Error) as exc:
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            from rca.db import translate_operational_error
+
             app = ctx.find_object(AppContext)
             where = app.database(migrate=False).display_url if app and app._database else "the database"
             click.echo(f"Error: {translate_operational_error(exc, where)}", err=True)
@@ -64,22 +121,6 @@ def cli(ctx: click.Context, db_url: str | None, actor: str | None) -> None:
     Run `rca COMMAND --help` for the details of each command.
     """
     ctx.obj = AppContext(db_flag=db_url, actor_flag=actor)
-
-
-def _register() -> None:
-    # Imported here so `rca --help` stays quick and each module stays small.
-    from . import causes_cmd, cluster_cmd, db_cmd, import_cmd, report_cmd
-
-    for module in (db_cmd, import_cmd, cluster_cmd, causes_cmd, report_cmd):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    from . import findings_cmd, scan_cmd  # noqa: E402  (rca scan, rca findings: issue 16)
-    for module in (scan_cmd, findings_cmd):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

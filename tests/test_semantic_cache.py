@@ -142,6 +142,19 @@ def test_embedding_goes_in_batches_and_a_stopped_run_keeps_what_it_embedded(data
     np.testing.assert_allclose(vectors, embed(texts))
 
 
+def test_a_long_text_is_cut_into_windows_of_word_pieces_and_a_short_one_is_one_window():
+    from rca.clustering.semantic import windows
+
+    pieces = list(range(1000, 1300))  # 300 word pieces
+    whole = windows(pieces, 128, whole_text=True, cls=101, sep=102)
+    assert [len(w) for w in whole] == [128, 128, 50]  # 126 + 126 + 48, each with [CLS] and [SEP]
+    assert all(w[0] == 101 and w[-1] == 102 for w in whole)
+    assert [p for w in whole for p in w[1:-1]] == pieces  # every piece once, in order
+    assert windows(pieces, 128, whole_text=False) == [whole[0]]
+    assert windows(pieces, 128, whole_text=True, max_windows=2) == whole[:2]
+    assert windows([], 128, whole_text=True) == [[101, 102]]
+
+
 def test_a_run_says_how_embedding_goes_without_flooding_the_terminal():
     from rca.tracking import _embedding_progress
 
@@ -160,7 +173,7 @@ def test_a_run_says_how_embedding_goes_without_flooding_the_terminal():
 def _hide_extra(monkeypatch):
     # sys.modules[name] = None makes both importing and finding the module fail,
     # as on an installation without the extra.
-    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
 
 
 def test_semantic_without_the_extra_says_how_to_install(monkeypatch):
