@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complaints": ("cli.causes_cmd", "Look at individual complaints."),
     "trends": ("cli.causes_cmd", "Weekly complaints per root cause (plus unassigned and total)."),
     "report": ("cli.report_cmd", "Write the weekly report: what hurts customers most, what is new, what came back."),
-    "scan": ("cli.scan_cmd", "Check our own pages for typos, facts that differ between pages, broken links and..."),
+    "scan": ("cli.scan_cmd", "Check our own pages for typos, facts that differ between pages, broken links and missing images."),
     "findings": ("cli.findings_cmd", "List, inspect and ignore what `rca scan` found on our pages."),
 }
 

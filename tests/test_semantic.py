@@ -53,7 +53,7 @@ def test_model_loads_from_the_package_with_the_network_blocked(monkeypatch):
     encoder = semantic.load_encoder(semantic.DEFAULT_VARIANT)
     from rca.clustering.onnx_export import onnx_file
 
-    assert onnx_file(semantic.MODEL_PACKAGE, "int8").is_file()
+    assert onnx_file(semantic.MODEL_PACKAGE, semantic.DEFAULT_VARIANT).is_file()
     assert "torch" not in type(encoder).__name__.lower()
     assert semantic.model_path().joinpath("model.safetensors").is_file()
 
