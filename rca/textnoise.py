@@ -15,9 +15,13 @@ Only the standard library is imported: reports and the CLI use it too.
 from __future__ import annotations
 
 import html
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 
-__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only"]
+__all__ = ["strip_noise", "is_noise_token", "is_placeholder_only", "strip_boilerplate", "prepare_texts",
+           "PREPARATION_VERSION"]
 
 # rca's own redaction marks ([email], [phone], [card] …) and any like them.
 _RCA_MARK = r"\[[a-z_]{2,12}\]"
@@ -71,3 +75,57 @@ def is_noise_token(token: str) -> bool:
 def is_placeholder_only(text: str) -> bool:
     """True when nothing of the text is the customer's own words (a lone handle, marks only)."""
     return not re.search(r"[^\W\d_]{2,}", strip_noise(text))
+
+
+# Bump when what prepare_texts returns changes: caches of vectors made from
+# prepared text (the semantic backend's embeddings) fold it into their key, so
+# vectors of old and new text never mix.
+PREPARATION_VERSION = 1
+
+# Boilerplate: a sentence of at least this many words that appears, word for
+# word, in at least BOILERPLATE_MIN_TEXTS texts and BOILERPLATE_SHARE of them.
+# Template letters ("In accordance with the Fair Credit Reporting Act …") and
+# stock phrases ("I'd really appreciate a quick reply") say which form was
+# used, not what went wrong; a sentence a handful of people happen to share
+# ("I am a victim of identity theft") is below the share in any large run.
+BOILERPLATE_MIN_WORDS = 4
+BOILERPLATE_MIN_TEXTS = 3
+BOILERPLATE_SHARE = 0.005
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(_WORD.findall(sentence.lower()))
+
+
+def strip_boilerplate(texts: Sequence[str]) -> list[str]:
+    """The texts without the sentences that many of them repeat word for word.
+
+    A text made of nothing but such sentences (a bare template letter, a short
+    query many people typed alike) is kept whole: it has nothing else to say,
+    and removing everything would leave it unclusterable.
+    """
+    split = [[s for s in _SENTENCE_END.split(text) if s.strip()] for text in texts]
+    keys = [[_sentence_key(s) for s in sentences] for sentences in split]
+    seen = Counter(k for text_keys in keys for k in set(text_keys) if len(k.split()) >= BOILERPLATE_MIN_WORDS)
+    needed = max(BOILERPLATE_MIN_TEXTS, math.ceil(BOILERPLATE_SHARE * len(texts)))
+    boiler = {k for k, count in seen.items() if count >= needed}
+    if not boiler:
+        return list(texts)
+    out = []
+    for text, sentences, text_keys in zip(texts, split, keys):
+        kept = [s for s, k in zip(sentences, text_keys) if k not in boiler]
+        out.append(" ".join(s.strip() for s in kept) if kept and len(kept) < len(sentences) else text)
+    return out
+
+
+def prepare_texts(texts: Sequence[str]) -> list[str]:
+    """What the vectorizers and the cause labels read: each text without noise, then without boilerplate.
+
+    The one place text is cleaned before clustering (rca.tracking and
+    rca.clustering.evaluate call it), so every backend, the keywords and the
+    titles see the same words.
+    """
+    return strip_boilerplate([strip_noise(t or "") for t in texts])
