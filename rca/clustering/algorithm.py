@@ -78,6 +78,7 @@ from threadpoolctl import threadpool_limits
 
 from rca.errors import UsageError
 from rca.clustering.text import STOP_WORDS, ngram_counts, tokens
+from rca.textnoise import is_noise_token
 
 SAMPLE_SIZE = 4000  # points used to choose k and fit centroids
 SILHOUETTE_SAMPLE = 2000  # points whose silhouette describes the result
@@ -289,9 +290,9 @@ def _result_silhouette(X: np.ndarray, labels: np.ndarray, rng: np.random.RandomS
 
 
 def _label_word(word: str) -> bool:
-    """Fit for a label: no stop word, no number, no single character."""
+    """Fit for a label: no stop word, no number, no single character, no noise (redaction runs, ids, URL bits)."""
     return len(word) > 1 and word not in STOP_WORDS and not word.replace("'", "").isdigit() and \
-        any(c.isalpha() for c in word)
+        any(c.isalpha() for c in word) and not is_noise_token(word)
 
 
 _TERM_BATCH = 50_000  # texts tokenized at a time: a million texts' tokens at once took gigabytes
@@ -415,3 +416,50 @@ def cluster_with_leftovers(X: np.ndarray, *, min_size: int = 5, random_state: in
     labels = _drop_small_and_renumber(labels, min_size)
     n_clusters = int(labels.max()) + 1 if (labels >= 0).any() else 0
     return ClusterResult(labels, n_clusters, first.silhouette, params)
+
+
+# A run is "nearly everything in one or two causes" when the two biggest hold
+# this share of what was clustered, and there were enough complaints for more.
+CONCENTRATED_SHARE = 0.8
+# Texts "look like category labels" when few of them are distinct, or when
+# the typical one is a few words long.
+LABEL_LIKE_DISTINCT_SHARE = 0.5
+LABEL_LIKE_MEDIAN_WORDS = 3
+
+
+def run_warnings(texts: Sequence[str], labels: np.ndarray, min_size: int) -> list[str]:
+    """What a person must know before trusting a run's causes, in plain words (empty when nothing)."""
+    labels = np.asarray(labels)
+    warnings: list[str] = []
+    n = len(labels)
+    if n >= 4 * min_size:
+        sizes = np.sort(np.bincount(labels[labels >= 0]))[::-1] if (labels >= 0).any() else np.zeros(0)
+        top_two = float(sizes[:2].sum()) / n
+        if top_two >= CONCENTRATED_SHARE:
+            warnings.append(
+                f"{top_two:.0%} of the {n:,} complaints landed in {min(len(sizes), 2)} cause(s): the run could not "
+                "tell them apart. Check that the text column holds the customers' own words, or try the other "
+                "--backend.")
+    if texts:
+        distinct = len({" ".join(t.lower().split()) for t in texts})
+        words = float(np.median([len(t.split()) for t in texts]))
+        if distinct / len(texts) < LABEL_LIKE_DISTINCT_SHARE or words <= LABEL_LIKE_MEDIAN_WORDS:
+            warnings.append(
+                f"The texts look like category labels, not customers' words ({distinct:,} distinct among "
+                f"{len(texts):,}, a median of {words:.0f} words): causes found in them only repeat the labels. "
+                "Import the free-text column instead (rca import --map COLUMN=body).")
+    return warnings
+
+
+def explain_silhouette(silhouette: float | None) -> str:
+    """What a silhouette figure says about a run, for people who do not know the measure."""
+    if silhouette is None:
+        return "no silhouette: fewer than two causes to compare"
+    if silhouette >= 0.5:
+        meaning = "causes are far apart; with text this usually means near-identical texts, not sharp causes"
+    elif silhouette >= 0.1:
+        meaning = "causes are distinct, as clearly as complaint text usually gets"
+    else:
+        meaning = "causes overlap a lot; usual for long, varied narratives, read the keywords before acting"
+    return (f"silhouette {silhouette:.2f} (-1..1, how much nearer a complaint is to its own cause than to the "
+            f"next): {meaning}")

@@ -150,8 +150,15 @@ class SemanticBackend:
 
     @property
     def model_key(self) -> str:
-        """What the cache is keyed by: the model and the input length it was given."""
-        return f"{self.model_name}@{self.max_tokens}"
+        """What the cache is keyed by: the model, the input length it was given, and how text was prepared.
+
+        Callers embed text cleaned by rca.textnoise.prepare_texts; when that
+        cleaning changes, PREPARATION_VERSION changes and so does this key, so
+        vectors of old and new text never mix.
+        """
+        from rca.textnoise import PREPARATION_VERSION
+
+        return f"{self.model_name}@{self.max_tokens}/text-v{PREPARATION_VERSION}"
 
     def _clip(self, text: str) -> str:
         return (text or "")[: self.max_tokens * CHARS_PER_TOKEN]
