@@ -35,7 +35,13 @@ _HASHTAG = r"(?<![\w#])#(?=[A-Za-z0-9_]*\d)[A-Za-z0-9_-]+"  # "#12345", "#ORD123
 # like 2019 or money like 12.50, which say something about the complaint.
 _ID = r"\b(?=[A-Za-z\-]*\d[A-Za-z\-]*\d[A-Za-z\-]*\d)(?![12]\d{3}\b)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b"
 
-_NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _HASHTAG, _CFPB_MARK, _ID)))
+# The word that introduces an id goes with it ("order ORD-12345", "ticket no. 48213"):
+# left behind, "order ref" became a cause's keyword on every complaint that quoted one.
+_ID_LABEL = (r"(?:\b(?:order|ticket|case|ref|reference|tracking|confirmation|invoice|claim|account)"
+             r"(?:\s+(?:number|no\.?|nr\.?|id))?\s*[:#]?\s*)?")
+
+_NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _ID_LABEL + _HASHTAG, _CFPB_MARK, _ID_LABEL + _ID)),
+                    re.IGNORECASE)
 
 # Greetings at the start and sign-offs at the end: the words people wrap a
 # message in.  Anchored, so "thanks for nothing" in the middle stays.

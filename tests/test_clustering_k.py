@@ -113,8 +113,9 @@ TOPICS = {
     "refund": "I returned the {x} a month ago and the refund never reached my card",
     "typo": "the product page of the {x} has a spelling mistake in the price description",
 }
-ITEMS = ["laptop", "phone", "tablet", "camera", "watch", "speaker", "monitor", "router", "kettle", "blender",
-         "toaster", "heater"]
+ITEMS = [f"{age} {thing}" for age in ("new", "old", "second") for thing in
+         ("laptop", "phone", "tablet", "camera", "watch", "speaker", "monitor", "router", "kettle", "blender",
+          "toaster", "heater")]
 NOISE = ("Hello team, @NorthwindHelp order ORD-48213 ref 0062395415777 on XX/XX/2019 for {{$1200.00}} "
          "XXXX XXXX [email] [phone] https://t.co/Ab12Cd www.example.com/help. {body}. "
          "I am writing to formally dispute this matter under the consumer protection act. "

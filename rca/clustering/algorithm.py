@@ -87,6 +87,7 @@ SILHOUETTE_SAMPLE = 2000  # points whose silhouette describes the result
 MICRO_CLUSTER_SIZE = 4
 MERGE_NEIGHBOURS = 10  # a micro-cluster's neighbourhood: its nearest groups, the scale "close" is read on
 MERGE_CLOSENESS = 0.5  # merge when nearer to a group's insiders than to its typical neighbours: halfway
+MERGE_NEAR_IDENTICAL = 0.9  # or when members are, across, 90% as similar as within: pieces of one tight cause
 GRID_N_INIT = 2
 GRID_MAX_ITER = 100  # micro-clusters only need to be good enough to merge
 N_NEIGHBOURS = 5
@@ -134,6 +135,13 @@ def _smooth(own: np.ndarray, ref: np.ndarray, nbrs: np.ndarray) -> np.ndarray:
     return normalize((own + ref[nbrs].sum(axis=1)) / (nbrs.shape[1] + 1))
 
 
+def _closeness(cross: np.ndarray, within: np.ndarray, typical: np.ndarray) -> np.ndarray:
+    """How far each pair is from "a typical neighbour" (0) to "an insider" (1), averaged both ways."""
+    scale = np.maximum(within - typical, 1e-9)
+    closeness = (cross - typical[:, None]) / scale[:, None]
+    return (closeness + closeness.T) / 2
+
+
 def merge_micro_clusters(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Merge micro-clusters (labels 0..m-1 of unit rows X) while two of them are one cause; new labels 0..k-1.
 
@@ -145,7 +153,10 @@ def merge_micro_clusters(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     1 is as close as A's own members are to each other.  The pair with the
     highest such closeness (averaged both ways) merges, sums are updated, and
     merging stops when no pair is at least MERGE_CLOSENESS of the way from a
-    neighbour to an insider.  On text with clear topics the pieces k-means cut
+    neighbour to an insider.  Pieces of one big, tight cause are each other's
+    neighbours, so that scale cannot see them: a pair whose cross similarity
+    is at least MERGE_NEAR_IDENTICAL of their within similarity (0 being
+    unrelated, as in the centred semantic space) merges as well.  On text with clear topics the pieces k-means cut
     one topic into stand out from their neighbours and merge; on text where
     every group is about as far from every other, nothing stands out and the
     micro-clusters stay, which is the finer granularity such data has.
@@ -164,14 +175,13 @@ def merge_micro_clusters(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
         within = (np.diag(d) - n) / np.maximum(n * (n - 1), 1)  # unit rows: self-pairs add exactly n
         cross = d / np.outer(n, n)
         np.fill_diagonal(cross, -np.inf)
-        nearest = -np.sort(-cross, axis=1)[:, :min(MERGE_NEIGHBOURS, len(live) - 1)]
-        typical = np.median(nearest, axis=1)
-        scale = np.maximum(within - typical, 1e-9)
-        closeness = (cross - typical[:, None]) / scale[:, None]
-        closeness = (closeness + closeness.T) / 2
-        np.fill_diagonal(closeness, -np.inf)
-        a, b = np.unravel_index(int(np.argmax(closeness)), closeness.shape)  # ties: lowest indices
-        if closeness[a, b] < MERGE_CLOSENESS:
+        ranked = -np.sort(-cross, axis=1)[:, :-1]  # each row's other groups, nearest first
+        local = _closeness(cross, within, np.median(ranked[:, :MERGE_NEIGHBOURS], axis=1))
+        overall = _closeness(cross, within, np.zeros(len(live)))
+        margin = np.maximum(local - MERGE_CLOSENESS, overall - MERGE_NEAR_IDENTICAL)
+        np.fill_diagonal(margin, -np.inf)
+        a, b = np.unravel_index(int(np.argmax(margin)), margin.shape)  # ties: lowest indices
+        if margin[a, b] < 0:
             break
         a, b = live[min(a, b)], live[max(a, b)]
         sums[a] += sums[b]
