@@ -119,6 +119,16 @@ def complaint_text(subject: str | None, body: str | None) -> str:
     return f"{subject or ''}\n{body or ''}".strip()[:TEXT_CHARS]
 
 
+def texts_to_cluster(rows) -> list[str]:
+    """What the backends vectorize and the keywords are read from, for rows with subject and body.
+
+    The one place complaint text is cleaned (rca.textnoise.prepare_texts: marks,
+    handles, links, ids, greetings, sign-offs, boilerplate), used by every run
+    and every split, so all backends and the keywords see the same words.
+    """
+    return prepare_texts([complaint_text(r.subject, r.body) for r in rows])
+
+
 def _window_start(session: Session, options: ClusterOptions) -> datetime | None:
     if options.since is not None:
         return options.since
@@ -231,9 +241,7 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     members = _member_sample(session, [c.id for c in causes], options.members_per_cause)
 
     member_rows = [row for cause_rows in members.values() for row in cause_rows]
-    # Cleaned once here, for every backend and the keywords alike (rca.textnoise).
-    texts = prepare_texts([complaint_text(r.subject, r.body) for r in member_rows] +
-                          [complaint_text(r.subject, r.body) for r in candidates])
+    texts = texts_to_cluster(list(member_rows) + list(candidates))
     params = {"backend": backend.name, "min_size": options.min_size, "random_state": options.random_state,
               "window_days": options.window_days, "since": options.since.isoformat() if options.since else None,
               "members_per_cause": options.members_per_cause}
