@@ -161,3 +161,16 @@ def test_default_pipeline_on_real_cfpb_rows(tmp_path):
         words = [w for k in cause["keywords"] for w in k.split()]
         assert words and not any(is_noise_token(w) or re.fullmatch(r"x+", w) for w in words), cause
     assert "Quality: silhouette" in clustered.stderr and "WARNING" not in clustered.stderr
+
+
+def test_eval_prints_rca_next_to_kmeans_given_the_true_k():
+    fixture = ROOT / "tests" / "fixtures" / "labeled_small.csv"
+    out = CliRunner().invoke(cli, ["eval", str(fixture), "--backend", "tfidf", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert [(r["backend"], r["method"]) for r in rows] == [("tfidf", "rca"), ("tfidf", "kmeans-true-k")]
+    rca, kmeans = rows
+    assert rca["items"] == kmeans["items"] and rca["true_labels"] == kmeans["true_labels"] == kmeans["clusters"]
+    for row in rows:
+        assert 0.0 <= row["nmi"] <= 1.0 and row["seconds"] >= 0 and isinstance(row["warnings"], list)
+    assert rca["nmi"] > 0.5
