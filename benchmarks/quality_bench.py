@@ -1,60 +1,72 @@
-"""Clustering quality on labeled data: banking77 test.csv and train+test.
+"""Clustering quality on every labelled real set: rca next to KMeans given the true k.
 
-Usage (from the repo root):  python benchmarks/quality_bench.py [DATA_DIR]
+Usage (from the repo root):  python benchmarks/quality_bench.py [DATA_DIR] [--backend NAME] [--format table|json]
 
-DATA_DIR holds banking77's test.csv and train.csv (default: ../shared/data/banking77
-relative to the repo root).  Prints one row per data set and available backend.
-Peak RSS is the process high-water mark so far (ru_maxrss), so it only grows
-from row to row.
+DATA_DIR is the shared real-data folder (default: ../shared/data relative to the
+repo root).  The sets: banking77's test.csv (text/category), and each CFPB export
+under cfpb/ on ``Issue`` and on ``Sub-issue``, rows with a narrative (and that
+label filled in) only.  For each set and each installed backend (or the one
+given) it prints two rows: rca (exactly what `rca eval` and `rca cluster` do)
+and KMeans told the true number of labels, on the same prepared texts and
+vectors.  The semantic backend embeds every text, which takes minutes per set
+on two cores.
 """
 
 from __future__ import annotations
 
-import resource
+import json
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from rca.clustering import BACKEND_NAMES, evaluate_labeled, get_backend, read_labeled_csv  # noqa: E402
-from rca.errors import BackendUnavailableError  # noqa: E402
+from rca.clustering import evaluate_against_kmeans, installed_backends, read_labeled_csv  # noqa: E402
+
+CFPB_TEXT = "Consumer complaint narrative"
+CFPB_LABELS = ("Issue", "Sub-issue")
 
 
-def peak_rss_mib() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kb / 1024 if sys.platform != "darwin" else kb / 2**20
+def labelled_sets(data: Path) -> list[tuple[str, Path, str, str]]:
+    """(name, file, text column, label column) for every labelled set found under ``data``."""
+    sets = []
+    if (data / "banking77" / "test.csv").is_file():
+        sets.append(("banking77 test", data / "banking77" / "test.csv", "text", "category"))
+    for path in sorted((data / "cfpb").glob("*.csv")):
+        for label in CFPB_LABELS:
+            sets.append((f"{path.stem} / {label}", path, CFPB_TEXT, label))
+    return sets
 
 
 def main(argv: list[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "data" / "banking77",
-                        help="folder with banking77's test.csv and train.csv")
-    data = parser.parse_args(argv[1:]).data_dir
-    test = read_labeled_csv(data / "test.csv")
-    train = read_labeled_csv(data / "train.csv")
-    sets = {"test": test, "train+test": (test[0] + train[0], test[1] + train[1])}
-    backends = []
-    for name in BACKEND_NAMES:
-        try:
-            get_backend(name)
-            backends.append(name)
-        except BackendUnavailableError as exc:
-            print(f"# backend {name} skipped: {exc}", file=sys.stderr)
-    header = f"{'data':<11} {'backend':<9} {'items':>6} {'NMI':>6} {'ARI':>6} {'V':>6} {'hom':>6} {'comp':>6} {'k found/true':>13} {'unass%':>7} {'sec':>6} {'RSS MiB':>8}"
-    print(header)
-    print("-" * len(header))
-    for set_name, (texts, labels) in sets.items():
+    parser.add_argument("data_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "data",
+                        help="the real-data folder (banking77/, cfpb/)")
+    parser.add_argument("--backend", choices=installed_backends(), help="one backend (default: every installed)")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    args = parser.parse_args(argv[1:])
+    backends = [args.backend] if args.backend else installed_backends()
+    header = (f"{'set':<46} {'backend':<9} {'method':<14} {'items':>5} {'NMI':>6} {'ARI':>6} "
+              f"{'clusters/true':>13} {'unass%':>6} {'sec':>6}")
+    if args.format == "table":
+        print(header)
+        print("-" * len(header))
+    rows = []
+    for name, path, text_column, label_column in labelled_sets(args.data_dir):
+        texts, labels = read_labeled_csv(path, text_column=text_column, label_column=label_column)
         for backend in backends:
-            s = evaluate_labeled(texts, labels, backend=backend)
-            print(
-                f"{set_name:<11} {backend:<9} {s.n_items:>6} {s.nmi:>6.3f} {s.ari:>6.3f} {s.v_measure:>6.3f} "
-                f"{s.homogeneity:>6.3f} {s.completeness:>6.3f} {f'{s.n_clusters}/{s.n_true}':>13} "
-                f"{100 * s.unassigned_share:>6.1f}% {s.seconds:>6.1f} {peak_rss_mib():>8.0f}",
-                flush=True,
-            )
+            for s in evaluate_against_kmeans(texts, labels, backend=backend):
+                row = {"set": name, **s.as_row()}
+                rows.append(row)
+                if args.format == "table":
+                    print(f"{name:<46} {s.backend:<9} {s.method:<14} {s.n_items:>5} {s.nmi:>6.3f} {s.ari:>6.3f} "
+                          f"{f'{s.n_clusters}/{s.n_true}':>13} {100 * s.unassigned_share:>6.1f} {s.seconds:>6.1f}"
+                          + "".join(f"\n    WARNING: {w}" for w in s.warnings), flush=True)
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        print()
     return 0
 
 

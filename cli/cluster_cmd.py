@@ -53,11 +53,14 @@ def _print_run(result: RunResult, output_format: str) -> None:
     emit(rows, ["key", "title", "status", "change", "added", "total", "defect_type", "keywords"], output_format,
          empty_message="No cause was created or grew in this run.")
     prefix = "DRY RUN, nothing saved: " if result.dry_run else f"Run {result.run_id}: "
-    sil = f", silhouette {result.silhouette:.2f}" if result.silhouette is not None else ""
     info(f"{prefix}{result.considered:,} unassigned complaints considered with the {result.backend} backend — "
          f"{result.assigned_existing:,} joined existing causes, {result.new_causes} new causes "
-         f"({result.new_cause_members:,} complaints), {result.unassigned:,} left unassigned{sil}; "
+         f"({result.new_cause_members:,} complaints), {result.unassigned:,} left unassigned; "
          f"{result.seconds:.1f} s.")
+    if result.score_note:
+        info(f"  Quality: {result.score_note}.")
+    for warning in result.warnings:
+        info(f"  WARNING: {warning}")
     for key in result.recurred:
         info(f"  {key} is RECURRING: complaints received after its fix date landed in it.")
 
@@ -139,9 +142,10 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
     rows = [{"run": r.id, "started": r.started_at, "backend": r.backend, "considered": r.n_considered,
              "to_existing": r.n_assigned_existing, "new_causes": r.n_new_causes,
              "in_new_causes": r.n_new_cause_members, "unassigned": r.n_unassigned,
-             "silhouette": r.silhouette, "seconds": r.seconds, "params": r.params} for r in runs]
+             "silhouette": r.silhouette, "seconds": r.seconds,
+             "warnings": (r.params or {}).get("warnings", []), "params": r.params} for r in runs]
     columns = ["run", "started", "backend", "considered", "to_existing", "new_causes", "in_new_causes",
-               "unassigned", "silhouette", "seconds"]
+               "unassigned", "silhouette", "seconds", "warnings"]
     emit(rows, columns + (["params"] if output_format != "table" else []), output_format,
          empty_message="No clustering runs yet: run `rca cluster`.")
 
@@ -150,7 +154,8 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
 @click.argument("labeled_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--label-column", default="category", show_default=True)
-@click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True)
+@click.option("--backend", type=click.Choice(["all"] + BACKENDS), default="all", show_default=True,
+              help="Which vectors to score: all installed backends, or one.")
 @click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True)
 @click.option("--seed", type=checked.SEED, default=0, show_default=True)
 @format_option
@@ -158,32 +163,36 @@ def eval_command(labeled_file: Path, text_column: str, label_column: str, backen
                  output_format: str) -> None:
     """Measure clustering quality on a labeled CSV (no database is touched).
 
-    Prints NMI, ARI, V-measure, the number of clusters found against the true
-    number, and the unassigned share. Unassigned items count as one extra
-    group, so leaving hard items out does not flatter the scores. With
-    --format json, "found" lists each cluster's title, size, majority label
-    and purity.
+    For each backend, one row for rca (what `rca cluster` does) and one for
+    KMeans told the true number of labels, on the same vectors: NMI, ARI,
+    V-measure, clusters found against the true number, unassigned share and
+    seconds. Unassigned items count as one extra group, so leaving hard items
+    out does not flatter the scores. Rows with an empty text or label are skipped.
+    With --format json, each rca row also has "found": each cluster's title,
+    size, majority label and purity.
 
     \b
-    Example:
-      rca eval ../shared/data/banking77/test.csv --text-column text --label-column category
+    Examples:
+      rca eval ../shared/data/banking77/test.csv
+      rca eval complaints.csv --text-column "Consumer complaint narrative" --label-column Issue --format json
     """
-    from rca.clustering.evaluate import evaluate_labeled, read_labeled_csv
+    from rca.clustering import evaluate_against_kmeans, installed_backends, read_labeled_csv
 
     texts, labels = read_labeled_csv(labeled_file, text_column=text_column, label_column=label_column)
-    scores = evaluate_labeled(texts, labels, backend=backend, min_size=min_size, random_state=seed)
-    row = {"file": labeled_file.name, "items": scores.n_items, "nmi": round(scores.nmi, 4),
-           "ari": round(scores.ari, 4), "v_measure": round(scores.v_measure, 4),
-           "clusters": scores.n_clusters, "true_labels": scores.n_true,
-           "unassigned_pct": round(100 * scores.unassigned_share, 1), "seconds": round(scores.seconds, 1)}
+    backends = installed_backends() if backend == "all" else [backend]
+    rows = []
+    for name in backends:
+        for scores in evaluate_against_kmeans(texts, labels, backend=name, min_size=min_size, random_state=seed):
+            row = {"file": labeled_file.name, **scores.as_row()}
+            if output_format == "json" and scores.method == "rca":
+                row["found"] = scores.clusters  # each cluster's title, size, majority label and purity
+            rows.append(row)
+    columns = list(rows[0])
+    emit(rows, [c for c in columns if c != "warnings"] if output_format == "table" else columns, output_format)
     if output_format == "table":
-        for name, value in row.items():
-            echo(f"{name:>14}: {value}")
-    elif output_format == "json":
-        # Each cluster found: its title, size, majority true label and purity.
-        emit([{**row, "found": scores.clusters}], [*row, "found"], output_format)
-    else:
-        emit([row], list(row), output_format)
+        for row in rows:
+            for warning in row["warnings"]:
+                info(f"WARNING ({row['backend']}): {warning}")
 
 
 COMMANDS = [cluster_command, runs_group, eval_command]

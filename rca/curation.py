@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .errors import InvalidTransitionError, NotFoundError, UsageError
 from .lifecycle import TRANSITIONS, complaints_since_fix, flag_recurrences
 from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause, Rule
-from .tracking import cause_key, complaint_text, next_cause_number
+from .tracking import cause_key, next_cause_number, texts_to_cluster
 
 
 def get_cause(session: Session, key: str) -> RootCause:
@@ -187,7 +187,7 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
     if len(rows) < 2 * min_size:
         raise UsageError(f"{cause.key} has {len(rows)} complaints: too few to split into groups of "
                          f"at least {min_size} (try --min-size)")
-    texts = [complaint_text(r.subject, r.body) for r in rows]
+    texts = texts_to_cluster(rows)
     vectors = get_backend(backend, random_state=random_state).fit_transform(texts)
     result = cluster_vectors(vectors, min_size=min_size, random_state=random_state)
     groups = [np.flatnonzero(result.labels == label) for label in range(result.n_clusters)]

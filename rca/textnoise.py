@@ -15,9 +15,13 @@ Only the standard library is imported: reports and the CLI use it too.
 from __future__ import annotations
 
 import html
+import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 
-__all__ = ["strip_noise", "readable", "is_noise_token", "is_placeholder_only", "FILLER_WORDS"]
+__all__ = ["strip_noise", "readable", "is_noise_token", "is_placeholder_only", "FILLER_WORDS",
+           "strip_boilerplate", "prepare_texts"]
 
 # Words of address and politeness: they may stand inside a customer's sentence, but a title
 # or keyword that starts or ends with one says nothing ("Card arrived thanks", "Hi app").
@@ -35,7 +39,13 @@ _HASHTAG = r"(?<![\w#])#(?=[A-Za-z0-9_]*\d)[A-Za-z0-9_-]+"  # "#12345", "#ORD123
 # like 2019 or money like 12.50, which say something about the complaint.
 _ID = r"\b(?=[A-Za-z\-]*\d[A-Za-z\-]*\d[A-Za-z\-]*\d)(?![12]\d{3}\b)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b"
 
-_NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _HASHTAG, _CFPB_MARK, _ID)))
+# The word that introduces an id goes with it ("order ORD-12345", "ticket no. 48213"):
+# left behind, "order ref" became a cause's keyword on every complaint that quoted one.
+_ID_LABEL = (r"(?:\b(?:order|ticket|case|ref|reference|tracking|confirmation|invoice|claim|account)"
+             r"(?:\s+(?:number|no\.?|nr\.?|id))?\s*[:#]?\s*)?")
+
+_NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _ID_LABEL + _HASHTAG, _CFPB_MARK, _ID_LABEL + _ID)),
+                    re.IGNORECASE)
 
 # Greetings at the start and sign-offs at the end: the words people wrap a
 # message in.  Anchored, so "thanks for nothing" in the middle stays.
@@ -111,3 +121,52 @@ def readable(text: str) -> str:
     text = _SIGNOFF.sub(r"\g<end>", text, count=1)
     text = _SPACE.sub(" ", text).strip(" ,;:-–—")
     return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+# Boilerplate: a sentence of at least this many words that appears, word for
+# word, in at least BOILERPLATE_MIN_TEXTS texts and BOILERPLATE_SHARE of them.
+# Template letters ("In accordance with the Fair Credit Reporting Act …") and
+# stock phrases ("I'd really appreciate a quick reply") say which form was
+# used, not what went wrong; a sentence a handful of people happen to share
+# ("I am a victim of identity theft") is below the share in any large run.
+BOILERPLATE_MIN_WORDS = 4
+BOILERPLATE_MIN_TEXTS = 3
+BOILERPLATE_SHARE = 0.005
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _sentence_key(sentence: str) -> str:
+    return " ".join(_WORD.findall(sentence.lower()))
+
+
+def strip_boilerplate(texts: Sequence[str]) -> list[str]:
+    """The texts without the sentences that many of them repeat word for word.
+
+    A text made of nothing but such sentences (a bare template letter, a short
+    query many people typed alike) is kept whole: it has nothing else to say,
+    and removing everything would leave it unclusterable.
+    """
+    split = [[s for s in _SENTENCE_END.split(text) if s.strip()] for text in texts]
+    keys = [[_sentence_key(s) for s in sentences] for sentences in split]
+    seen = Counter(k for text_keys in keys for k in set(text_keys) if len(k.split()) >= BOILERPLATE_MIN_WORDS)
+    needed = max(BOILERPLATE_MIN_TEXTS, math.ceil(BOILERPLATE_SHARE * len(texts)))
+    boiler = {k for k, count in seen.items() if count >= needed}
+    if not boiler:
+        return list(texts)
+    out = []
+    for text, sentences, text_keys in zip(texts, split, keys):
+        kept = [s for s, k in zip(sentences, text_keys) if k not in boiler]
+        out.append(" ".join(s.strip() for s in kept) if kept and len(kept) < len(sentences) else text)
+    return out
+
+
+def prepare_texts(texts: Sequence[str]) -> list[str]:
+    """What the vectorizers and the cause labels read: each text without noise, then without boilerplate.
+
+    The one place text is cleaned before clustering (rca.tracking and
+    rca.clustering.evaluate call it), so every backend, the keywords and the
+    titles see the same words.
+    """
+    return strip_boilerplate([strip_noise(t or "") for t in texts])

@@ -36,6 +36,7 @@ from .errors import UsageError
 from .lifecycle import flag_recurrences
 from .locks import cluster_lock
 from .models import CauseEvent, ClusterRun, Complaint, RootCause
+from .textnoise import prepare_texts
 
 RUN_ACTOR = "rca cluster"
 TEXT_CHARS = 1_000  # what of a long complaint is vectorized; the start says what it is about
@@ -102,6 +103,10 @@ class RunResult:
     new_cause_members: int = 0
     unassigned: int = 0
     silhouette: float | None = None
+    # What the silhouette means for this run, in words (rca.clustering.algorithm.explain_silhouette).
+    score_note: str = ""
+    # Reasons not to trust this run's new causes as they are (too concentrated, label-like texts).
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     changes: list[CauseChange] = field(default_factory=list)
     recurred: list[str] = field(default_factory=list)
@@ -112,6 +117,16 @@ Progress = Callable[[str], None]
 
 def complaint_text(subject: str | None, body: str | None) -> str:
     return f"{subject or ''}\n{body or ''}".strip()[:TEXT_CHARS]
+
+
+def texts_to_cluster(rows) -> list[str]:
+    """What the backends vectorize and the keywords are read from, for rows with subject and body.
+
+    The one place complaint text is cleaned (rca.textnoise.prepare_texts: marks,
+    handles, links, ids, greetings, sign-offs, boilerplate), used by every run
+    and every split, so all backends and the keywords see the same words.
+    """
+    return prepare_texts([complaint_text(r.subject, r.body) for r in rows])
 
 
 def _window_start(session: Session, options: ClusterOptions) -> datetime | None:
@@ -208,7 +223,7 @@ class _Plan:
 
 def _plan(session: Session, backend, options: ClusterOptions, window_start: datetime | None,
           say: Progress, database: Database | None = None) -> _Plan:
-    from .clustering.algorithm import cluster_with_leftovers
+    from .clustering.algorithm import cluster_with_leftovers, run_warnings
 
     started_at = datetime.now(timezone.utc)
     candidate_query = select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
@@ -222,8 +237,7 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
     members = _member_sample(session, [c.id for c in causes], options.members_per_cause)
 
     member_rows = [row for cause_rows in members.values() for row in cause_rows]
-    texts = [complaint_text(r.subject, r.body) for r in member_rows] + \
-            [complaint_text(r.subject, r.body) for r in candidates]
+    texts = texts_to_cluster(list(member_rows) + list(candidates))
     params = {"backend": backend.name, "min_size": options.min_size, "random_state": options.random_state,
               "window_days": options.window_days, "since": options.since.isoformat() if options.since else None,
               "members_per_cause": options.members_per_cause}
@@ -270,6 +284,8 @@ def _plan(session: Session, backend, options: ClusterOptions, window_start: date
                                            random_state=options.random_state)
         silhouette = clustered.silhouette
         params["clustering"] = clustered.params
+        candidate_texts = texts[len(member_rows):]
+        params["warnings"] = run_warnings([candidate_texts[i] for i in rest], clustered.labels, options.min_size)
         groups_joined = 0
         for label in range(clustered.n_clusters):
             positions = rest[clustered.labels == label]
@@ -437,12 +453,16 @@ def _save(session: Session, plan: _Plan, run_id: int) -> dict:
 
 
 def _summarise(plan: _Plan, result: RunResult, keys: dict | None, sizes: dict[int, int]) -> None:
+    from .clustering.algorithm import explain_silhouette
+
     result.considered = len(plan.candidate_ids)
     result.assigned_existing = len(plan.to_existing)
     result.new_causes = len(plan.new_groups)
     result.new_cause_members = sum(len(ids) for ids, _ in plan.new_groups)
     result.unassigned = plan.unassigned
     result.silhouette = plan.silhouette
+    result.score_note = explain_silhouette(plan.silhouette) if plan.candidate_ids else ""
+    result.warnings = list(plan.params.get("warnings", []))
     added = Counter(cause for cause, _ in plan.to_existing.values())
     changes = []
     for index, (ids, _) in enumerate(plan.new_groups):

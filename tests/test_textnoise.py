@@ -2,13 +2,14 @@
 
 import pytest
 
-from rca.textnoise import is_noise_token, is_placeholder_only, readable, strip_noise
+from rca.textnoise import is_noise_token, is_placeholder_only, prepare_texts, readable, strip_noise
 
 
 @pytest.mark.parametrize("text, expected", [
     ("@SpotifyCares my app crashes https://t.co/abc123 since the update", "my app crashes since the update"),
     ("On XX/XX/2019 I paid {$1200.00} to XXXX bank", "On I paid to bank"),
-    ("Order ORD-12345 never arrived. Thanks, Maria", "Order never arrived."),
+    ("Order ORD-12345 never arrived. Thanks, Maria", "never arrived."),
+    ("my order never came, ticket no. 48213, ref #A12345", "my order never came, ,"),
     ("Hello team, the charger gets hot. Kind regards, Bob", "the charger gets hot."),
     ("I was charged twice. Sincerely, XXXX XXXX", "I was charged twice."),
     ("My contact is [email], card [card]", "My contact is , card"),
@@ -53,3 +54,18 @@ def test_content_tokens(token):
 ])
 def test_readable_text_for_quotes(text, expected):
     assert readable(text) == expected
+
+
+def test_sentences_many_texts_repeat_are_boilerplate():
+    template = "I am writing to formally dispute this matter under the consumer protection act."
+    texts = [f"The {item} charger broke. {template}" for item in ("phone", "laptop", "tablet", "camera")]
+    texts.append(template)  # nothing but the template: kept whole, not emptied
+    texts.append("The refund never came.")
+    cleaned = prepare_texts(texts)
+    assert cleaned[:4] == [f"The {item} charger broke." for item in ("phone", "laptop", "tablet", "camera")]
+    assert cleaned[4] == template and cleaned[5] == "The refund never came."
+
+
+def test_prepare_texts_strips_noise_then_boilerplate():
+    texts = [f"Hello, @Brand my {w} order ORD-99812 is late. Kind regards, Ann" for w in ("blue", "red", "green")]
+    assert prepare_texts(texts) == [f"my {w} is late." for w in ("blue", "red", "green")]

@@ -244,7 +244,7 @@ def test_merges_and_moves_survive_later_runs(database, corpus, tmp_path):
 
 
 class TopicVectors:
-    """A stand-in vector backend: a complaint body such as "kettle=0.5 #3" becomes
+    """A stand-in vector backend: a complaint body such as "kettle=0.5 daab" becomes
     0.5 of the kettle direction plus random noise (seeded by the text) for the rest
     of its unit length. Lets a test place complaints exactly relative to the
     assignment threshold."""
@@ -275,9 +275,15 @@ class TopicVectors:
     fit_transform = transform
 
 
+def spelled(number: int) -> str:
+    """A number as letters ("3001" -> "daab"): a word that makes each text distinct and that
+    text cleaning keeps (it drops "#3001" as an id, which made every text alike)."""
+    return "".join(chr(ord("a") + int(digit)) for digit in str(number))
+
+
 def topic_rows(topic_weights: str, n: int, first_id: int, start, cause: str) -> list[dict]:
     return [{"id": first_id + i, "created_at": start + timedelta(hours=i), "subject": "Problem",
-             "body": f"{topic_weights} #{first_id + i}", "requester_name": "", "requester_email": f"t{first_id + i}@example.com",
+             "body": f"{topic_weights} {spelled(first_id + i)}", "requester_name": "", "requester_email": f"t{first_id + i}@example.com",
              "channel": "email", "tags": [], "status": "open", "product": "", "page_url": "", "cause": cause}
             for i in range(n)]
 

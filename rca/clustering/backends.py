@@ -229,6 +229,11 @@ def semantic_available() -> bool:
     return available()
 
 
+def installed_backends() -> list[str]:
+    """The backends this installation can run: tfidf always, semantic with its extra."""
+    return [name for name in BACKEND_NAMES if name != "semantic" or semantic_available()]
+
+
 def get_backend(name: str, random_state: int = 0) -> VectorBackend:
     """A backend by name; ``auto`` is ``semantic`` when its extra is installed, else ``tfidf``."""
     if name == "auto":

@@ -15,10 +15,13 @@ from typing import Sequence
 
 import numpy as np
 from sklearn import metrics
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 from rca.errors import InputFileError, UsageError
-from rca.clustering.algorithm import cluster_with_leftovers
+from rca.clustering.algorithm import cluster_with_leftovers, run_warnings
 from rca.clustering.backends import get_backend
+from rca.textnoise import prepare_texts
 
 
 @dataclass
@@ -35,6 +38,16 @@ class EvalScores:
     seconds: float
     # One entry per cluster found, biggest first: title, keywords, size, majority label, purity.
     clusters: list[dict] = field(default_factory=list)
+    backend: str = "tfidf"
+    method: str = "rca"  # "rca", or "kmeans-true-k": KMeans told the true number of labels, on the same vectors
+    warnings: list[str] = field(default_factory=list)
+
+    def as_row(self) -> dict:
+        """One flat, JSON-ready row (the eval command and quality_bench print these)."""
+        return {"backend": self.backend, "method": self.method, "items": self.n_items, "true_labels": self.n_true,
+                "clusters": self.n_clusters, "nmi": round(self.nmi, 4), "ari": round(self.ari, 4),
+                "v_measure": round(self.v_measure, 4), "unassigned_pct": round(100 * self.unassigned_share, 1),
+                "seconds": round(self.seconds, 1), "warnings": list(self.warnings)}
 
 
 def score_labels(true_labels: Sequence, predicted: np.ndarray) -> dict[str, float]:
@@ -61,24 +74,54 @@ def evaluate_labeled(
     min_size: int = 5,
     random_state: int = 0,
 ) -> EvalScores:
+    """rca's clustering (what `rca cluster` does to unclaimed complaints) scored against the labels."""
+    return evaluate_against_kmeans(texts, true_labels, backend=backend, min_size=min_size,
+                                   random_state=random_state, baseline=False)[0]
+
+
+def evaluate_against_kmeans(
+    texts: Sequence[str],
+    true_labels: Sequence[str],
+    *,
+    backend: str = "tfidf",
+    min_size: int = 5,
+    random_state: int = 0,
+    baseline: bool = True,
+) -> list[EvalScores]:
+    """[rca's scores, KMeans-given-the-true-k's scores] on the same prepared texts and vectors.
+
+    The baseline knows what rca must guess (the number of labels), so it says
+    how much of a gap is the choice of k rather than the vectors.
+    """
     if len(texts) != len(true_labels):
         raise UsageError(f"{len(texts)} texts but {len(true_labels)} labels.")
     if len(texts) < 2:
         raise UsageError("Need at least 2 labeled texts to evaluate a clustering.")
     start = time.perf_counter()
-    vectors = get_backend(backend, random_state=random_state).fit_transform(texts)
+    prepared = prepare_texts(texts)
+    vector_backend = get_backend(backend, random_state=random_state)
+    vectors = vector_backend.fit_transform(prepared)
+    vectorized = time.perf_counter()
     result = cluster_with_leftovers(vectors, min_size=min_size, random_state=random_state)
-    seconds = time.perf_counter() - start
-    s = score_labels(true_labels, result.labels)
-    return EvalScores(
-        clusters=describe_clusters(texts, true_labels, vectors, result.labels),
-        n_clusters=result.n_clusters,
-        n_true=len(set(true_labels)),
-        unassigned_share=float(np.mean(result.labels < 0)),
-        n_items=len(texts),
-        seconds=seconds,
-        **s,
-    )
+    clustered = time.perf_counter()
+    n_true = len(set(true_labels))
+    rows = [_scores(true_labels, result.labels, result.n_clusters, clustered - start, vector_backend.name, "rca",
+                    run_warnings(prepared, result.labels, min_size),
+                    describe_clusters(texts, true_labels, vectors, result.labels))]
+    if baseline:
+        k = min(n_true, len(texts))
+        with threadpool_limits(limits=1):
+            kmeans = KMeans(n_clusters=k, n_init=5, random_state=random_state).fit(vectors)
+        rows.append(_scores(true_labels, kmeans.labels_, k, vectorized - start + time.perf_counter() - clustered,
+                            vector_backend.name, "kmeans-true-k", []))
+    return rows
+
+
+def _scores(true_labels, labels, n_clusters, seconds, backend, method, warnings, clusters=()) -> EvalScores:
+    return EvalScores(n_clusters=n_clusters, n_true=len(set(true_labels)),
+                      unassigned_share=float(np.mean(np.asarray(labels) < 0)), n_items=len(true_labels),
+                      seconds=seconds, backend=backend, method=method, warnings=warnings, clusters=list(clusters),
+                      **score_labels(true_labels, labels))
 
 
 def describe_clusters(texts: Sequence[str], true_labels: Sequence, vectors: np.ndarray,

@@ -299,7 +299,9 @@ class SemanticBackend:
 
         The one place the key is built. The reference variant reading only the
         opening keeps the key rca used before variants existed, so a cache made
-        then stays valid for it.
+        then stays valid for it. How the text was prepared (rca.textnoise) needs
+        no place here: each cached vector carries the hash of the text it was
+        made from, and a vector of other text is never read back.
         """
         if self.variant == "torch" and not self.whole_text:
             return f"{self.model_name}@{self.max_tokens}"
