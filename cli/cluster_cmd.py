@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 from . import options as checked
 from .context import AppContext, pass_app
-from .output import echo, emit, format_option, info
+from .output import emit, format_option, info
 
 BACKENDS = ["tfidf", "semantic", "auto"]
 

@@ -113,9 +113,12 @@ def test_eval_json_lists_each_cluster_with_title_size_majority_and_purity():
 
     from .test_clustering_algorithm import FIXTURE
 
-    result = CliRunner().invoke(cli, ["eval", str(FIXTURE), "--format", "json"])
+    result = CliRunner().invoke(cli, ["eval", str(FIXTURE), "--backend", "tfidf", "--format", "json"])
     assert result.exit_code == 0, result.output
-    [row] = json.loads(result.stdout)
+    # One row for rca, one for KMeans given the true k; only rca's clusters are described.
+    rows = json.loads(result.stdout)
+    assert [r["method"] for r in rows] == ["rca", "kmeans-true-k"] and not rows[1].get("found")
+    row = rows[0]
     found = row["found"]
     assert len(found) == row["clusters"] and found
     assert sum(c["size"] for c in found) == round(row["items"] * (1 - row["unassigned_pct"] / 100))
