@@ -1003,6 +1003,7 @@ _SIGNOFFS = (
     "atentamente", "cordialmente", "gracias", "abrazo", "groet", "groeten", "groetjes", "mvg", "bedankt",
     "saluti", "grazie", "obrigado", "obrigada", "atenciosamente")
 _SIGNOFF_WORDS = frozenset(w for phrase in _SIGNOFFS for w in phrase.split()) | {"kind", "best", "warm", "mit"}
+_SIGNOFF_OR_PARTICLE = _SIGNOFF_WORDS | _PARTICLES | {"-", "–", "—"}
 _THANKS = frozenset({"thanks", "thank you", "merci", "danke", "gracias", "grazie", "bedankt"})
 # "My name is …" in the languages of the corpus; found with str.find in the lower-cased text.
 _MY_NAME_PHRASES = ("my name is ", "my name's ", "name: ", "je m'appelle ", "je m’appelle ", "mon nom est ",
@@ -1032,18 +1033,51 @@ _NOT_NAMES = frozenset({
 
 def _person(name: str, text: str = "") -> bool:
     """Whether capitalised words after a greeting or sign-off look like a person's name."""
-    words = [w.lower().strip(".,!'’") for w in name.split()]
-    if not words or any(w in _NOT_NAMES for w in words):
-        return False
     parts = name.split()
     # All-caps words are brands, shouting and publishers' marks ("ANZ", "HELP", "XXXX"),
     # or initials ("JJ", "DM") that say little about who wrote.
-    if any(p.rstrip(".,!").isupper() for p in parts) or len(parts[0].rstrip(".")) < 2:
+    if not parts or len(parts[0].rstrip(".")) < 2:
+        return False
+    first = parts[0].lower().strip(".,!'’")
+    if len(parts) == 1:  # most names: one word, checked without building lists
+        if first in _NOT_NAMES or parts[0].rstrip(".,!").isupper():
+            return False
+    elif not _NOT_NAMES.isdisjoint([p.lower().strip(".,!'’") for p in parts]) \
+            or any(p.rstrip(".,!").isupper() for p in parts):
         return False
     # "Thanks, Spotify!" in a tweet to @SpotifyCares: the brand the text is addressed to.
-    if text and ("@" in text or "＠" in text) and words[0] in text.lower().replace(" ", "").split("@", 1)[-1][:40]:
+    if text and ("@" in text or "＠" in text) and first in text.lower().replace(" ", "").split("@", 1)[-1][:40]:
         return False
     return True
+
+
+# A name word after its capital: letters, and ' ’ - between letters ("O'Brien",
+# "Jean-Pierre"). [^\W\d_] also takes numeric signs (², ½) that are not letters,
+# so a run is used only when it holds letters alone; else the letters are counted one by one.
+_NAME_LETTERS = re.compile(r"(?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+_PARTICLE_AT = re.compile(r"[a-z]+ ")
+
+
+def _letters_end(text: str, k: int) -> int:
+    """Where the letters of a name word (and ' ’ - between them) starting at ``k`` end."""
+    end = _NAME_LETTERS.match(text, k).end()
+    run = text[k:end]
+    if not run or run.isalpha() or run.replace("'", "").replace("’", "").replace("-", "").isalpha():
+        return end
+    n = len(text)
+    while k < n and (text[k].isalpha() or text[k] in "'’-" and k + 1 < n and text[k + 1].isalpha()):
+        k += 1
+    return k
+
+
+# The same name grammar as a pattern, exact for ASCII text (where isupper, isalpha
+# and islower are [A-Z], [A-Za-z], [a-z]); other text is read character by character.
+_ASCII_WORD = r"[A-Z](?:(?:[A-Za-z]|['-](?=[A-Za-z]))+|\.)?"  # "O'Brien", "Jean-Pierre", "J."
+_ASCII_NAMES = {words: re.compile(_ASCII_WORD + r"(?: (?:(?:" + "|".join(sorted(_PARTICLES)) + r") )*"
+                                  + _ASCII_WORD + "){0,%d}" % (words - 1)) for words in range(1, 5)}
+_ASCII_HONORIFIC = re.compile(r"(?i:" + "|".join(re.escape(h) for h in sorted(_HONORIFICS) if h.isascii())
+                              + r")\.*(?= )")
+_BLANKS = re.compile(r"[ \t]*")
 
 
 def _name_end(text: str, i: int, words: int = 3) -> int:
@@ -1051,56 +1085,65 @@ def _name_end(text: str, i: int, words: int = 3) -> int:
 
     "Maria Gonzalez", "Jan de Vries", "O'Brien", "Jean-Pierre", "J. Smith".
     """
+    if text.isascii():
+        m = _ASCII_NAMES[words].match(text, i)
+        return i if m is None else m.end()
     n = len(text)
     end = i
     j = i
     for _ in range(words):
         if j >= n or not text[j].isupper():
             break
-        k = j + 1
-        while k < n and (text[k].isalpha() or text[k] in "'’-" and k + 1 < n and text[k + 1].isalpha()):
-            k += 1
+        k = _letters_end(text, j + 1)
         if k < n and text[k] == "." and k - j == 1:
             k += 1  # an initial
         end = k
         if k >= n or text[k] != " ":
             break
         j = k + 1
-        while True:  # particles between the words ("de", "van den")
-            w = j
-            while w < n and text[w].islower():
-                w += 1
-            if w > j and w < n and text[w] == " " and text[j:w] in _PARTICLES:
-                j = w + 1
-            else:
-                break
+        # Particles between the words ("de", "van den"): a lower-case word in _PARTICLES, then a space.
+        particle = _PARTICLE_AT.match(text, j)
+        while particle is not None and particle.group()[:-1] in _PARTICLES:
+            j = particle.end()
+            particle = _PARTICLE_AT.match(text, j)
     return end
+
+
+# A greeting at the start, for one match instead of slicing and lower-casing the
+# start of every text; it is exact for ASCII text, and on other text only says
+# where to look (re's case-insensitive matching takes a few letters lower() does not).
+_GREETING_AT = re.compile(r"\s*(?i:" + "|".join(re.escape(g) for g in _GREETINGS) + ")")
 
 
 def _redact_names(text: str, my_name: bool) -> str:
     spans: list[tuple[int, int, str]] = []
     # A greeting opens the message: "Hi Anna,", "Dear Mr Smith,", "Bonjour Marie,".
-    first = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
-    starts = _GREETINGS_BY_START.get(text[first:first + 2].lower()) if text[first:first + 1] in _GREETING_FIRST \
-        else None
-    if starts is not None and text[first:first + 22].lower().startswith(starts):
-        head = text[first:first + 22].lower()
-        greeting = next(g for g in starts if head.startswith(g))
-        span = _name_after(text, first + len(greeting), ",!:\n-")
+    greeting = _GREETING_AT.match(text)
+    if greeting is not None:
+        if text.isascii():
+            span = _name_after(text, greeting.end(), ",!:\n-")
+        else:
+            first = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+            head = text[first:first + 22].lower()
+            starts = _GREETINGS_BY_START.get(text[first:first + 2].lower()) \
+                if text[first:first + 1] in _GREETING_FIRST else None
+            span = None
+            if starts is not None and head.startswith(starts):
+                found = next(g for g in starts if head.startswith(g))
+                span = _name_after(text, first + len(found), ",!:\n-")
         if span is not None:
             spans.append(span)
     # A sign-off name ends it: the last word is capitalised (and not "Thanks"),
     # or contact lines of digits and marks follow it.
     last = text[-40:].rsplit(None, 2)
-    word = last[-1].rstrip(".!,") if len(last) > 1 else ""
-    before = last[-2].lower().strip(",:!.") if len(last) > 1 else ""
-    if word[:1].isupper() and word.lower() not in _SIGNOFF_WORDS \
-            and (before in _SIGNOFF_WORDS or last[-2][:1].isupper() or before in _PARTICLES
-                 or before in ("-", "–", "—")) \
-            or (word[-1:].isdigit() or word[-1:] == "]") and "\n" in text:
-        signoff = _signoff_name(text)
-        if signoff is not None:
-            spans.append(signoff)
+    if len(last) > 1:
+        word = last[-1].rstrip(".!,")
+        if word[:1].isupper() and word.lower() not in _SIGNOFF_WORDS \
+                and (last[-2][:1].isupper() or last[-2].lower().strip(",:!.") in _SIGNOFF_OR_PARTICLE) \
+                or (word[-1:].isdigit() or word[-1:] == "]") and "\n" in text:
+            signoff = _signoff_name(text)
+            if signoff is not None:
+                spans.append(signoff)
     if my_name:
         low = text.lower()
         if len(low) != len(text):
@@ -1118,24 +1161,33 @@ def _redact_names(text: str, my_name: bool) -> str:
 
 def _name_after(text: str, i: int, followers: str) -> tuple[int, int, str] | None:
     """The name at ``i`` (after an optional honorific) as a span; ``followers``: what may come next."""
-    n = len(text)
-    while i < n and text[i] in " \t":
-        i += 1
-    honorific = False
-    word_end = i
-    while word_end < n and (text[word_end].isalpha() or text[word_end] == "."):
-        word_end += 1
-    if text[i:word_end].lower().rstrip(".") in _HONORIFICS and word_end < n and text[word_end] == " ":
-        honorific = True
-        i = word_end + 1
-    end = _name_end(text, i)
-    if end == i:
-        return None
+    if text.isascii():
+        i = _BLANKS.match(text, i).end()
+        honorific = _ASCII_HONORIFIC.match(text, i)
+        if honorific is not None:
+            i = honorific.end() + 1
+        name = _ASCII_NAMES[3].match(text, i)
+        if name is None:
+            return None
+        end = name.end()
+    else:
+        n = len(text)
+        while i < n and text[i] in " \t":
+            i += 1
+        honorific = None
+        word_end = i
+        while word_end < n and (text[word_end].isalpha() or text[word_end] == "."):
+            word_end += 1
+        if text[i:word_end].lower().rstrip(".") in _HONORIFICS and word_end < n and text[word_end] == " ":
+            honorific = True
+            i = word_end + 1
+        end = _name_end(text, i)
+        if end == i:
+            return None
     after = text[end:end + 2].lstrip(" \t")[:1]
     if followers and after and after not in followers:
         return None  # "Hi Anna how are you" could be anything; a name is followed by "," or a line break
-    name = text[i:end]
-    if not honorific and not _person(name, text):
+    if honorific is None and not _person(text[i:end], text):
         return None
     return (i, end, NAME)
 
