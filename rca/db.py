@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError,
+from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, ProgrammingError,
                             SQLAlchemyError)
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -270,24 +270,36 @@ def schema_lock(database: Database) -> Iterator[None]:
     except OSError:
         yield  # a read-only folder: nothing can be created there anyway, the database says why
         return
+    busy = DatabaseError(f"another rca process has been creating the schema of {database.display_url} "
+                         f"for {SCHEMA_LOCK_SECONDS} s: try again when it finishes")
     try:
-        deadline = time.monotonic() + SCHEMA_LOCK_SECONDS
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise DatabaseError(f"another rca process has been creating the schema of "
-                                        f"{database.display_url} for {SCHEMA_LOCK_SECONDS} s: "
-                                        "try again when it finishes") from None
-                time.sleep(0.1)
-        try:
+        with flock_held(descriptor, timeout=SCHEMA_LOCK_SECONDS, busy=busy, poll_seconds=0.1):
             yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def flock_held(descriptor: int, *, timeout: float | None, busy: Exception, poll_seconds: float) -> Iterator[None]:
+    """Hold an exclusive flock on an open lock file, released on exit.
+
+    Another holder is waited for, polling, up to ``timeout`` seconds (None:
+    not at all), then ``busy`` is raised. The operating system drops the lock
+    when its holder dies, so a killed rca never leaves one behind.
+    """
+    deadline = time.monotonic() + (timeout or 0)
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if timeout is None or time.monotonic() > deadline:
+                raise busy from None
+            time.sleep(poll_seconds)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def open_database(url: str, *, migrate: bool = True) -> Database:

@@ -8,14 +8,13 @@ the holder dies, so a killed run never leaves a stale lock behind.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import time
 from collections.abc import Iterator
 
 from sqlalchemy import text
 
-from .db import Database
+from .db import Database, flock_held
 from .errors import BusyError
 
 CLUSTER_LOCK_KEY = 0x5243_4102
@@ -49,18 +48,7 @@ def cluster_lock(database: Database, *, wait: bool = False, timeout: float = 360
     lock_path = path.with_name(path.name + ".cluster-lock")
     descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not wait or time.monotonic() > deadline:
-                    raise busy from None
-                time.sleep(POLL_SECONDS)
-        try:
+        with flock_held(descriptor, timeout=timeout if wait else None, busy=busy, poll_seconds=POLL_SECONDS):
             yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
