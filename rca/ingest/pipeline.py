@@ -586,7 +586,7 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
             if blocks is None:
                 chunks = _chunks(chain(head, rows), CHUNK_ROWS)
                 for _, pending in _read_ahead(pool, _transform_in_worker, chunks, in_flight=2 * workers):
-                    yield pending.get()
+                    yield pool.result(pending)
             else:
                 table.close()  # the workers parse the file from its first data row again
                 yield from _transformed_blocks(pool, table.path, blocks, in_flight=2 * workers)
@@ -595,39 +595,83 @@ def _transformed_chunks(mapper: RowMapper, build: _RowBuilder, table: RawTable,
         _WORKER_JOB = None
 
 
+_POLL_SECONDS = 0.05
+
+
+class _Workers:
+    """A process pool, and Ctrl-C raised only where this process waits for it.
+
+    While the pool runs, SIGINT only sets ``interrupted``; KeyboardInterrupt is
+    raised here, at a wait or when the writer asks for the next chunk. Raised
+    at any bytecode instead, it could land inside a lock's ``with`` in the
+    pool's own bookkeeping, leave the lock held, and the result thread then
+    blocked for good: terminate() waited on it and the import hung after Ctrl-C.
+    """
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self.interrupted = False
+
+    def on_sigint(self, signum, frame) -> None:  # a signal handler: sets a flag, takes no lock
+        self.interrupted = True
+
+    def check(self) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
+
+    def submit(self, task: Callable[[Any], Any], item: Any):
+        return self.pool.apply_async(task, (item,))
+
+    def result(self, pending) -> Any:
+        while not pending.ready():
+            self.check()
+            pending.wait(_POLL_SECONDS)
+        self.check()
+        return pending.get()
+
+
 @contextlib.contextmanager
-def _workers_without_sigint(workers: int):
+def _workers_without_sigint(workers: int) -> Iterator[_Workers]:
     """A fork pool whose workers never see Ctrl-C.
 
     The terminal sends SIGINT to the whole process group. A worker interrupted
     while it holds the pool's queue lock made terminate() hang (holding the
     database's write lock) and printed a traceback per worker; so the workers
-    are forked with SIGINT blocked, and only this process handles it: it stops
-    the pool and rolls the import back. Blocked rather than ignored, so a
-    Ctrl-C during the fork is delivered here right after, not lost.
+    are forked with SIGINT blocked, and only this process handles it (see
+    :class:`_Workers`): it stops the pool and rolls the import back. Blocked
+    rather than ignored, so a Ctrl-C during the fork is delivered here right
+    after, not lost.
     """
+    in_main_thread = threading.current_thread() is threading.main_thread()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        pool = _Workers(multiprocessing.get_context("fork").Pool(workers))
+        # Python runs signal handlers in the main thread only, and only there can set them.
+        previous = signal.signal(signal.SIGINT, pool.on_sigint) if in_main_thread else None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         yield pool
+        pool.check()  # a Ctrl-C after the last chunk still stops the import
     finally:
-        pool.terminate()
-        pool.join()
+        try:
+            pool.pool.terminate()
+            pool.pool.join()
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGINT, previous)
 
 
-def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:
+def _transformed_blocks(pool: _Workers, path: str, blocks: Iterator[Block], in_flight: int) -> Iterator[_Transformed]:
     """The workers' results for each block, in order; a record cut in two is parsed again whole."""
     carry: Block | None = None  # the start of a record the last block cut in two
     for block, pending in _read_ahead(pool, _transform_block_in_worker, blocks, in_flight):
-        result = pending.get()
+        result = pool.result(pending)
         if carry is not None:
             # This block's worker started inside a record, so its result is void:
             # parse the block again behind the start of that record.
             block = carry.joined(block)
-            result = pool.apply(_transform_block_in_worker, (block,))
+            result = pool.result(pool.submit(_transform_block_in_worker, block))
         if result.failure is not None:
             raise InputFileError(path, *result.failure)
         carry = None
@@ -639,7 +683,7 @@ def _transformed_blocks(pool, path: str, blocks: Iterator[Block], in_flight: int
 _READ_DONE = object()
 
 
-def _read_ahead(pool, task: Callable[[Any], Any], items: Iterator[Any], in_flight: int) -> Iterator[tuple[Any, Any]]:
+def _read_ahead(pool: _Workers, task: Callable[[Any], Any], items: Iterator[Any], in_flight: int) -> Iterator[tuple[Any, Any]]:
     """(item, the pool's pending result of task(item)) in order, while a thread reads ahead.
 
     Reading in a thread of its own keeps the workers fed while this thread
@@ -664,7 +708,7 @@ def _read_ahead(pool, task: Callable[[Any], Any], items: Iterator[Any], in_fligh
     def read() -> None:
         try:
             for item in items:
-                if not hand_over((item, pool.apply_async(task, (item,)))):
+                if not hand_over((item, pool.submit(task, item))):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
             hand_over(exc)
@@ -674,7 +718,14 @@ def _read_ahead(pool, task: Callable[[Any], Any], items: Iterator[Any], in_fligh
     reader = threading.Thread(target=read, name="rca-import-reader", daemon=True)
     reader.start()
     try:
-        while (handed_item := handed.get()) is not _READ_DONE:
+        while True:
+            try:
+                handed_item = handed.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                pool.check()
+                continue
+            if handed_item is _READ_DONE:
+                break
             if isinstance(handed_item, BaseException):
                 raise handed_item
             yield handed_item
