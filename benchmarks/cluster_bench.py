@@ -36,7 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "sample_data")]
 
 def child_cluster(url: str, backend: str) -> None:
     from rca.db import open_database
-    from rca.tracking import ClusterOptions, run_clustering
+    from rca.runs.tracking import ClusterOptions, run_clustering
 
     database = open_database(url)
     heard: list[tuple[float, str]] = []  # (when, first word of what the run said)

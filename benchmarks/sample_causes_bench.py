@@ -37,7 +37,7 @@ from rca.clustering import cluster_vectors, get_backend, score_labels  # noqa: E
 from rca.db import open_database  # noqa: E402
 from rca.ingest.pipeline import ImportOptions, import_file  # noqa: E402
 from rca.models import Complaint  # noqa: E402
-from rca.tracking import complaint_text  # noqa: E402
+from rca.runs.texts import complaint_text  # noqa: E402
 
 SAMPLE = REPO / "sample_data"
 EXPORTS = ["zendesk_export.csv", "jira_export.csv", "freshdesk_export.json", "zendesk_tickets.json"]

@@ -310,7 +310,7 @@ def threshold(argv: list[str]) -> int:
 
 
 def weekly(argv: list[str]) -> int:
-    import rca.tracking as tracking
+    import rca.runs.tracking as tracking
     from rca.clustering.backends import get_backend
     from rca.db import Database
     from rca.ingest.pipeline import import_file

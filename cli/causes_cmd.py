@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from rca import curation, queries
-from rca.analytics import latest_week, parse_period, total_weekly_counts, week_labels, weekly_counts
-from rca.locks import cluster_lock
-from rca.models import CAUSE_STATUSES, RootCause
+from rca.causes.lifecycle import CAUSE_STATUSES
+from rca.causes.listing import SORTS, STATUS_FILTERS
+from rca.clustering.backends import AUTO, BACKEND_CHOICES
 
 from . import options as checked
 from .cluster_cmd import parse_day
@@ -32,9 +31,9 @@ def causes_group() -> None:
 
 
 @causes_group.command("list")
-@click.option("--status", type=click.Choice([*CAUSE_STATUSES, "emerging"]), help="Only causes in this status.")
+@click.option("--status", type=click.Choice(STATUS_FILTERS), help="Only causes in this status.")
 @click.option("--owner", help="Only causes owned by this person.")
-@click.option("--sort", type=click.Choice(queries.SORTS), default="count", show_default=True,
+@click.option("--sort", type=click.Choice(SORTS), default="count", show_default=True,
               help="count: most complaints this period; growth: biggest rise; recent: latest complaint.")
 @click.option("--period", metavar="2026-W47", callback=checked.period_callback,
               help="ISO week the counts are for (default: the newest week).")
@@ -48,6 +47,9 @@ def causes_list(app: AppContext, status, owner, sort, period, output_format) -> 
       rca causes list
       rca causes list --status recurring --format csv > recurring.csv
     """
+    from rca.analytics import latest_week, parse_period
+    from rca.causes import queries
+
     with app.database().session() as session:
         chosen = parse_period(period) if period else latest_week(session)
         rows = queries.list_causes(session, status=status, owner=owner, sort=sort, period=chosen)
@@ -72,6 +74,8 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
     Example:
       rca causes show RC-0007
     """
+    from rca.causes import queries
+    from rca.causes.events import describe as describe_event
     from rca.scan.records import cause_findings
 
     with app.database().session() as session:
@@ -108,13 +112,8 @@ def causes_show(app: AppContext, key: str, weeks: int) -> None:
         echo("    (no complaint text to quote)")
     echo("  history:")
     for event in d.events:
-        echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {_describe_event(event)}")
-
-
-def _describe_event(event) -> str:
-    if event.old_value and event.new_value:
-        return f"{event.kind} {event.old_value} -> {event.new_value}"
-    return f"{event.kind} {event.new_value or event.old_value or ''}".strip()
+        said = describe_event(event.kind, event.old_value, event.new_value)
+        echo(f"    {event.at:%Y-%m-%d %H:%M} {event.actor}: {said}")
 
 
 @causes_group.command("history")
@@ -128,9 +127,11 @@ def causes_history(app: AppContext, key: str, output_format: str) -> None:
     Example:
       rca causes history RC-0007
     """
+    from rca.causes import queries
+
     with app.database().session() as session:
         events = queries.history(session, key)
-        keys = dict(session.query(RootCause.id, RootCause.key).all())
+        keys = queries.cause_keys(session)
     rows = [{"at": e.at, "cause": keys.get(e.cause_id), "actor": e.actor, "change": e.kind, "from": e.old_value,
              "to": e.new_value, "run": e.run_id} for e in events]
     emit(rows, ["at", "cause", "actor", "change", "from", "to", "run"], output_format)
@@ -138,6 +139,8 @@ def causes_history(app: AppContext, key: str, output_format: str) -> None:
 
 def _write(app: AppContext, action, *, lock: bool = False):
     """Run ``action(session)`` in one write transaction (under the cluster lock if asked)."""
+    from rca.locks import cluster_lock
+
     database = app.database()
     if lock:
         with cluster_lock(database, wait=True, timeout=30), database.write_session() as session:
@@ -157,6 +160,8 @@ def causes_rename(app: AppContext, key: str, title: str) -> None:
     Example:
       rca causes rename RC-0003 "Typo on checkout: 'Procced to payment'"
     """
+    from rca.causes import curation
+
     cause = _write(app, lambda s: curation.rename(s, key, title, app.actor))
     echo(f"{cause.key} is now titled: {cause.title}")
 
@@ -172,6 +177,8 @@ def causes_assign(app: AppContext, key: str, owner: str) -> None:
     Example:
       rca causes assign RC-0003 --owner "dana@shop"
     """
+    from rca.causes import curation
+
     cause = _write(app, lambda s: curation.assign(s, key, owner, app.actor))
     echo(f"{cause.key} owner: {cause.owner or '(none)'}")
 
@@ -192,6 +199,8 @@ def causes_status(app: AppContext, key: str, status: str, on: str | None) -> Non
       rca causes status RC-0003 investigating
       rca causes status RC-0003 fixed --on 2026-11-20
     """
+    from rca.causes import curation
+
     fixed_on = checked.not_in_future(parse_day(on), "--on")
     change = _write(app, lambda s: curation.set_status(s, key, status, app.actor, fixed_on))
     echo(f"{change.cause.key}: {change.old} -> {change.new}")
@@ -211,6 +220,8 @@ def causes_note(app: AppContext, key: str, text: str) -> None:
     Example:
       rca causes note RC-0003 "Copy fix waiting for the CMS deploy on Friday"
     """
+    from rca.causes import curation
+
     cause = _write(app, lambda s: curation.add_note(s, key, text, app.actor))
     echo(f"Noted on {cause.key}.")
 
@@ -226,6 +237,8 @@ def causes_link(app: AppContext, key: str, ticket: str) -> None:
     Example:
       rca causes link RC-0003 --ticket https://jira.example.com/browse/WEB-123
     """
+    from rca.causes import curation
+
     cause = _write(app, lambda s: curation.link_ticket(s, key, ticket, app.actor))
     echo(f"{cause.key} linked to {cause.ticket_url}")
 
@@ -241,6 +254,8 @@ def causes_merge(app: AppContext, into_key: str, from_key: str) -> None:
     Example:
       rca causes merge RC-0003 RC-0011
     """
+    from rca.causes import curation
+
     target, source, moved = _write(app, lambda s: curation.merge(s, into_key, from_key, app.actor), lock=True)
     echo(f"Merged {source.key} into {target.key}: {moved} complaints moved; {source.key} now points to {target.key}.")
 
@@ -248,23 +263,28 @@ def causes_merge(app: AppContext, into_key: str, from_key: str) -> None:
 @causes_group.command("split")
 @click.argument("key")
 @click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True, help="Smallest sub-cause.")
+@click.option("--backend", type=click.Choice(BACKEND_CHOICES), default=AUTO, show_default=True,
+              help="How texts become vectors, as for rca cluster: auto is semantic when installed, else tfidf.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def causes_split(app: AppContext, key: str, min_size: int, yes: bool) -> None:
+def causes_split(app: AppContext, key: str, min_size: int, backend: str, yes: bool) -> None:
     """Re-cluster a cause's complaints into sub-causes (the biggest keeps the key).
 
     \b
     Example:
       rca causes split RC-0005 --yes
     """
+    from rca.causes import curation
+
     with app.database().session() as session:
-        preview = curation.split(session, key, app.actor, min_size=min_size, dry_run=True)
+        preview = curation.split(session, key, app.actor, backend=backend, min_size=min_size, dry_run=True)
     for part in preview:
         echo(f"  {part.key}{' (new)' if part.created else ''}: {part.size} complaints — {part.title}")
     if not yes and not click.confirm("Split as shown?", err=True):
         info("Nothing changed.")
         return
-    parts = _write(app, lambda s: curation.split(s, key, app.actor, min_size=min_size), lock=True)
+    parts = _write(app, lambda s: curation.split(s, key, app.actor, backend=backend, min_size=min_size),
+                   lock=True)
     echo(f"Split {parts[0].key} into {', '.join(p.key for p in parts)}.")
 
 
@@ -279,6 +299,8 @@ def causes_move(app: AppContext, complaint_ids: tuple[int, ...], to_key: str) ->
     Example:
       rca causes move 1042 1057 --to RC-0003
     """
+    from rca.causes import curation
+
     target, moved = _write(app, lambda s: curation.move(s, list(complaint_ids), to_key, app.actor), lock=True)
     echo(f"Moved {moved} complaint(s) to {target.key}.")
 
@@ -296,6 +318,8 @@ def causes_followup(app: AppContext, key: str, output_format: str) -> None:
     Example:
       rca causes followup RC-0003 --format csv > tell-customers.csv
     """
+    from rca.causes import queries
+
     with app.database().session() as session:
         cause, rows = queries.followup_contacts(session, key)
     info(f"Contact details of {len(rows)} customer report(s) for {cause.key}: personal data, share only with support.")
@@ -327,6 +351,8 @@ def complaints_list(app: AppContext, cause_key, unassigned, limit, output_format
       rca complaints list --cause RC-0003
       rca complaints list --unassigned --limit 200 --format csv
     """
+    from rca.causes import queries
+
     with app.database().session() as session:
         rows = queries.list_complaints(session, cause=cause_key, unassigned=unassigned, limit=limit)
     columns = ["id", "received", "cause", "channel", "defect_type", "subject"]
@@ -349,12 +375,15 @@ def trends_command(app: AppContext, weeks: int, top: int, output_format: str) ->
     Example:
       rca trends --weeks 8 --format csv > trends.csv
     """
+    from rca.analytics import latest_week, total_weekly_counts, week_labels, weekly_counts
+    from rca.causes import queries
+
     with app.database().session() as session:
         last = latest_week(session)
         labels = week_labels(last, weeks)
         counts = weekly_counts(session, last, weeks)
-        keys = dict(session.query(RootCause.id, RootCause.key).all())
-        titles = dict(session.query(RootCause.id, RootCause.title).all())
+        keys = queries.cause_keys(session)
+        titles = queries.cause_titles(session)
         totals = total_weekly_counts(session, last, weeks)
     ranked = sorted((cid for cid in counts if cid is not None), key=lambda cid: (-sum(counts[cid]), keys[cid]))[:top]
     rows = []

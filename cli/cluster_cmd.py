@@ -6,19 +6,19 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-import click
 from typing import TYPE_CHECKING
 
+import click
+
+from rca.clustering.backends import AUTO, BACKEND_CHOICES
 from rca.errors import UsageError
 
 if TYPE_CHECKING:
-    from rca.tracking import RunResult
+    from rca.runs.tracking import RunResult
 
 from . import options as checked
 from .context import AppContext, pass_app
 from .output import emit, format_option, info
-
-BACKENDS = ["tfidf", "semantic", "auto"]
 
 
 def parse_window(value: str | None) -> int | None:
@@ -69,7 +69,7 @@ def _print_run(result: RunResult, output_format: str) -> None:
 @click.option("--since", metavar="DATE", help="Consider complaints received on or after DATE (YYYY-MM-DD).")
 @click.option("--window", metavar="90d", default=None,
               help="Consider complaints received in this window before the newest one (default 90d; 12w works).")
-@click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+@click.option("--backend", type=click.Choice(BACKEND_CHOICES), default=AUTO, show_default=True,
               help="How complaints become vectors: tfidf (words), semantic (meaning; needs the semantic "
                    "extra), auto (semantic when installed, else tfidf).")
 @click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True,
@@ -98,7 +98,7 @@ def cluster_command(app: AppContext, since, window, backend, min_size, threshold
       rca cluster --window 12w --min-size 8 --dry-run
       rca cluster --since 2026-09-01 --format json
     """
-    from rca.tracking import ClusterOptions, run_clustering
+    from rca.runs.tracking import ClusterOptions, run_clustering
 
     if since and window:
         raise UsageError("use --since or --window, not both")
@@ -133,12 +133,10 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
     Example:
       rca runs list --format json
     """
-    from sqlalchemy import select
-
-    from rca.models import ClusterRun
+    from rca.runs.tracking import recent_runs
 
     with app.database().session() as session:
-        runs = session.scalars(select(ClusterRun).order_by(ClusterRun.id.desc()).limit(limit)).all()
+        runs = recent_runs(session, limit)
     rows = [{"run": r.id, "started": r.started_at, "backend": r.backend, "considered": r.n_considered,
              "to_existing": r.n_assigned_existing, "new_causes": r.n_new_causes,
              "in_new_causes": r.n_new_cause_members, "unassigned": r.n_unassigned,
@@ -154,7 +152,7 @@ def runs_list(app: AppContext, limit: int, output_format: str) -> None:
 @click.argument("labeled_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--label-column", default="category", show_default=True)
-@click.option("--backend", type=click.Choice(["all"] + BACKENDS), default="all", show_default=True,
+@click.option("--backend", type=click.Choice(["all", *BACKEND_CHOICES]), default="all", show_default=True,
               help="Which vectors to score: all installed backends, or one.")
 @click.option("--min-size", type=checked.MIN_SIZE, default=5, show_default=True)
 @click.option("--seed", type=checked.SEED, default=0, show_default=True)

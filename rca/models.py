@@ -33,8 +33,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-DEFECT_TYPES = ("typo", "inconsistent_info", "product_defect", "other")
-CAUSE_STATUSES = ("new", "investigating", "fixing", "fixed", "verified", "recurring", "wont_fix")
+# Vocabularies live with what they mean: cause statuses in rca.causes.lifecycle,
+# defect types in rca.defects, finding kinds and statuses below.
 ASSIGNED_BY = ("model", "manual", "rule")
 
 
@@ -253,7 +253,7 @@ from sqlalchemy import LargeBinary  # noqa: E402  (kept beside the one class tha
 
 
 class ComplaintEmbedding(Base):
-    """A cached sentence embedding: one per complaint and model (rca.embeddings_cache).
+    """A cached sentence embedding: one per complaint and model (rca.clustering.cache).
 
     ``vector`` is ``dim`` little-endian float32 values; ``text_hash`` is a digest
     of exactly the text that was embedded, so an edited complaint is embedded again.

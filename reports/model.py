@@ -1,4 +1,4 @@
-"""What a report shows, gathered from rca.analytics and rca.queries into plain dataclasses.
+"""What a report shows, gathered from rca.analytics and rca.causes.queries into plain dataclasses.
 
 Every number comes from the library; this module only picks, orders, words and
 formats them. Every piece of customer or curator text passes through
@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone  # noqa: F401 (date: resolve_period's types)
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rca import analytics, queries
+from rca import analytics
+from rca.causes import queries
 from rca.analytics import (EMERGING_BASELINE_WEEKS, CauseFigures, Period, cause_figures, date_range_period,
                            emerging_causes, emerging_rule, latest_complete_week, newest_received, parse_period,
                            period_breakdowns,
                            period_summary, recurred_in_period, week_labels, week_period, weekly_counts)
 from rca.errors import UsageError
-from rca.lifecycle import FIXED_STATUSES, complaints_since_fix
-from rca.models import Complaint, RootCause
+from rca.causes.events import describe as describe_event
+from rca.causes.lifecycle import CLOSED_STATUSES, FIXED_STATUSES, RECURRING
+from rca.causes.recurrence import complaints_since_fix
 from rca.quotes import QUOTE_CHARS, choose_quotes
 
 from . import charts
@@ -41,7 +42,6 @@ ATTENTION_ROWS = 6
 TEAM_DETAILED = 15
 TEAM_DETAILED_MAX = 25
 MIN_WEEKS, MAX_WEEKS = 2, 52
-CLOSED_STATUSES = (*FIXED_STATUSES, "wont_fix")
 
 
 # -- choosing the period -------------------------------------------------------------
@@ -261,8 +261,7 @@ class TeamReport:
 def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int, customers: int) -> Frame:
     previous = period.previous()
     anchor = trend_anchor(period)
-    empty = complaints == 0 and session.scalar(select(Complaint.id).limit(1)) is None \
-        and session.scalar(select(RootCause.id).limit(1)) is None
+    empty = complaints == 0 and queries.database_is_empty(session)
     return Frame(kind=kind, title="Executive summary" if kind == "executive" else "Team lead report",
                  period_label=period.label, period_dates=period_dates(period.start, period.data_end or period.end),
                  previous_label=previous.label, previous_dates=period_dates(previous.start, previous.end),
@@ -382,14 +381,14 @@ def _tags(f: CauseFigures, period: Period, emerging: dict, recurred: dict) -> li
         tags.append("new")
     if f.cause_id in emerging:
         tags.append("emerging")
-    if f.cause_id in recurred or f.status == "recurring":
+    if f.cause_id in recurred or f.status == RECURRING:
         tags.append("recurred")
     return tags
 
 
 def _quotes(session: Session, cause_id: int | None, period: Period, limit: int = QUOTES_PER_CAUSE) -> list[Quote]:
     """The cause's quotes as rca.quotes chooses them for every output, cleaned once more for print."""
-    keywords = session.scalar(select(RootCause.keywords).where(RootCause.id == cause_id)) if cause_id else None
+    keywords = queries.cause_keywords(session, cause_id) if cause_id else None
     return [Quote(clean(q.text, QUOTE_CHARS), day(q.received_at), clean(q.channel, 24))
             for q in choose_quotes(session, cause_id, keywords, period, limit)]
 
@@ -518,7 +517,7 @@ def _attention(figures, period, emerging, recurred, total, week: str) -> tuple[l
 
     for f in sorted((f for f in figures if f.cause_id in recurred), key=lambda f: (-recurred[f.cause_id], f.key)):
         add("Recurred", f, f"{plural(recurred[f.cause_id], 'complaint')} after its fix on {day(f.fixed_at)}")
-    for f in sorted((f for f in figures if f.status == "recurring" and f.cause_id not in seen),
+    for f in sorted((f for f in figures if f.status == RECURRING and f.cause_id not in seen),
                     key=lambda f: (-f.count, f.key)):
         add("Recurred", f, f"status recurring; {plural(f.count, 'complaint')} in the period")
     for f in sorted((f for f in figures if f.cause_id in emerging and f.cause_id not in seen),
@@ -539,8 +538,9 @@ def _fixed(session: Session, figures, period: Period, weeks: int) -> list[FixedR
     fixed.sort(key=lambda f: (f.fixed_at, f.key), reverse=True)
     days = analytics.days_to_fix(fixed)
     rows = []
+    causes = queries.causes_by_id(session, [f.cause_id for f in fixed[:TOP_CAUSES]])
     for f in fixed[:TOP_CAUSES]:
-        cause = session.get(RootCause, f.cause_id)
+        cause = causes[f.cause_id]
         rows.append(FixedRow(f.key, _title(f.title, 70), _owner(f.owner), f.status, day(f.fixed_at),
                              "–" if f.key not in days else f"{days[f.key]:.1f}", complaints_since_fix(session, cause)))
     return rows
@@ -565,7 +565,7 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
                               _tags(f, period, emerging, recurred)))
     detailed = shown[:TEAM_DETAILED]
     flagged = [f for f in shown[TEAM_DETAILED:] if f.cause_id in emerging or f.cause_id in recurred
-               or f.status == "recurring"]
+               or f.status == RECURRING]
     detailed += flagged[:TEAM_DETAILED_MAX - len(detailed)]
     breakdowns = period_breakdowns(session, [f.cause_id for f in detailed], period)
     sections = [_section(session, f, series.get(f.cause_id, zero), period, emerging, recurred,
@@ -583,12 +583,11 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
 
 def _section(session: Session, f: CauseFigures, weekly: list[int], period: Period, emerging, recurred,
              breakdown) -> CauseSection:
-    cause = session.get(RootCause, f.cause_id)
+    cause = queries.causes_by_id(session, [f.cause_id])[f.cause_id]
     delta, _, tone = _delta(f.count, f.previous, _is_new(f, period))
     events = [Event(f"{e.at:%d %b %Y}", clean(e.actor, 40), _event_text(e))
               for e in reversed(queries.history(session, f.key))]
-    merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)
-                             .order_by(RootCause.key)).all()
+    merged = queries.merged_keys(session, cause.id)
 
     def values(pairs):
         return [(clean(value, 80) or "—", count) for value, count in pairs]
@@ -608,11 +607,8 @@ def _section(session: Session, f: CauseFigures, weekly: list[int], period: Perio
 
 
 def _event_text(event) -> str:
-    old, new = clean(event.old_value, 80), clean(event.new_value, 120)
-    kind = clean(event.kind, 32).replace("_", " ")
-    if old and new:
-        return f"{kind}: {old} → {new}"
-    return f"{kind} {new or old}".strip()
+    """The event as rca.causes.events words it, each part cleaned for print."""
+    return describe_event(clean(event.kind, 32), clean(event.old_value, 80), clean(event.new_value, 120))
 
 
 def build_report(session: Session, kind: str, period: Period, weeks: int = 12):

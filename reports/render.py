@@ -24,6 +24,7 @@ from urllib.request import url2pathname
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
+from rca.causes.lifecycle import status_tone
 from rca.errors import RcaError, UsageError
 from rca.redact import redact
 
@@ -63,6 +64,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["plural"] = plural
+    env.filters["status_tone"] = status_tone
     return env
 
 

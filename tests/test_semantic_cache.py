@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
-from rca.clustering.backends import TfidfBackend, get_backend
+from rca.clustering.backends import get_backend
+from rca.clustering.tfidf import TfidfBackend
 from rca.clustering.semantic import INSTALL_HINT
-from rca.embeddings_cache import EmbeddingCache, embed_with_cache, text_hash
+from rca.clustering.cache import EmbeddingCache, embed_with_cache, text_hash
 from rca.errors import BackendUnavailableError
 from tests.factories import Factory
 
@@ -156,7 +157,7 @@ def test_a_long_text_is_cut_into_windows_of_word_pieces_and_a_short_one_is_one_w
 
 
 def test_a_run_says_how_embedding_goes_without_flooding_the_terminal():
-    from rca.tracking import _embedding_progress
+    from rca.runs.tracking import _embedding_progress
 
     said: list[str] = []
     report = _embedding_progress(said.append, every_seconds=3600)

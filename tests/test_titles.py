@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from rca import curation
+from rca.causes import curation
 from rca.clustering.text import STOP_WORDS
 from rca.models import RootCause
 from rca.textnoise import FILLER_WORDS
 from rca.titles import FALLBACK, make_title
-from rca.tracking import ClusterOptions, run_clustering
+from rca.runs.tracking import ClusterOptions, run_clustering
 
 from .test_tracking import complaints, import_rows
 

@@ -10,14 +10,14 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli.main import cli
-from rca import curation
+from rca.causes import curation
 from rca.clustering.text import STOP_WORDS
 from rca.db import Database
 from rca.errors import BusyError
 from rca.ingest.pipeline import ImportOptions, import_file
 from rca.locks import cluster_lock
 from rca.models import CauseEvent, ClusterRun, Complaint, RootCause
-from rca.tracking import ClusterOptions, run_clustering
+from rca.runs.tracking import ClusterOptions, run_clustering
 
 from .conftest import ROOT
 

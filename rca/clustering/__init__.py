@@ -1,23 +1,31 @@
-"""Clustering: vector backends, the clustering algorithm, and labeled evaluation."""
+"""Clustering: vector backends, the clustering algorithm, the embedding cache, and labeled evaluation.
 
-from rca.clustering.algorithm import ClusterResult, closest_to_centre, cluster_vectors, top_terms
-from rca.clustering.backends import BACKEND_NAMES, TfidfBackend, VectorBackend, get_backend, installed_backends
-from rca.clustering.evaluate import (EvalScores, evaluate_against_kmeans, evaluate_labeled, read_labeled_csv,
-                                     score_labels)
+- ``backends``: the backend contract and the list of backends (light);
+- ``tfidf``, ``semantic`` (+ ``onnx_export``): the backends;
+- ``cache``: per-complaint embeddings a run wraps around an embedding backend;
+- ``text``: tokens and stems; ``algorithm``: vectors into clusters, k from the data;
+- ``evaluate``: scores against labeled data.
 
-__all__ = [
-    "BACKEND_NAMES",
-    "ClusterResult",
-    "EvalScores",
-    "TfidfBackend",
-    "VectorBackend",
-    "closest_to_centre",
-    "cluster_vectors",
-    "evaluate_against_kmeans",
-    "evaluate_labeled",
-    "get_backend",
-    "installed_backends",
-    "read_labeled_csv",
-    "score_labels",
-    "top_terms",
-]
+The names below load their module on first use, so importing this package is light.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "BACKEND_NAMES": "backends", "VectorBackend": "backends", "EmbeddingBackend": "backends",
+    "get_backend": "backends", "installed_backends": "backends",
+    "TfidfBackend": "tfidf",
+    "ClusterResult": "algorithm", "closest_to_centre": "algorithm", "cluster_vectors": "algorithm",
+    "top_terms": "algorithm",
+    "EvalScores": "evaluate", "evaluate_against_kmeans": "evaluate", "evaluate_labeled": "evaluate",
+    "read_labeled_csv": "evaluate", "score_labels": "evaluate",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

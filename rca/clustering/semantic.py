@@ -258,7 +258,7 @@ class SemanticBackend:
     Each text's model vector depends on that text alone, which is what makes
     caching per complaint sound: given ``ids`` and ``database``, the raw
     vectors are read from and written to the ``complaint_embeddings`` table
-    (rca.embeddings_cache) under ``model_key``, so a weekly run embeds only
+    under ``model_key`` (a run wraps ``embed`` in rca.clustering.cache), so a weekly run embeds only
     the complaints it has not embedded before, and another variant or window
     setting never reads vectors it did not make.  What a run learns is cheap
     and never cached: the mean vector of its texts, removed before clustering
@@ -270,9 +270,6 @@ class SemanticBackend:
     assign_threshold = ASSIGN_THRESHOLD
     # Same clustering (rca.clustering.algorithm.cluster_vectors) with its defaults.
     cluster_params: dict = {}
-    # fit_transform/transform accept ids= and database= (the embedding cache);
-    # callers check this flag so backends without a cache keep their signature.
-    caches_embeddings = True
 
     def __init__(self, random_state: int = 0, *, variant: str = DEFAULT_VARIANT, max_tokens: int = MAX_TOKENS,
                  whole_text: bool = True, batch_size: int = BATCH_WINDOWS, model_name: str = MODEL_ID):
@@ -354,7 +351,7 @@ class SemanticBackend:
             raise UsageError("No words to embed: every text is empty or has no letters or digits.")
         if ids is None or database is None:
             return self.embed(texts)
-        from rca.embeddings_cache import embed_with_cache
+        from rca.clustering.cache import embed_with_cache
 
         vectors, hits = embed_with_cache(database, self.model_key, ids, texts, self.embed, progress=progress)
         self.cache_hits += hits
@@ -378,7 +375,12 @@ class SemanticBackend:
         the embedding cache; backends without a cache ignore them. With the
         cache, ``progress(embedded, to_embed)`` hears how embedding goes.
         """
-        raw = self.raw_vectors(texts, ids=ids, database=database, progress=progress)
+        return self.fit_embedded(self.raw_vectors(texts, ids=ids, database=database, progress=progress))
+
+    def fit_embedded(self, raw: np.ndarray) -> np.ndarray:
+        """This run's space from model vectors (``embed``'s, perhaps through the embedding cache)."""
+        if len(raw) and not np.abs(raw).sum():
+            raise UsageError("No words to embed: every text is empty or has no letters or digits.")
         nonzero = np.abs(raw).sum(axis=1) > 0
         self._mean = raw[nonzero].mean(axis=0) if nonzero.sum() >= CENTER_MIN_TEXTS else None
         self._fitted = True

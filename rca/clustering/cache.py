@@ -1,4 +1,4 @@
-"""A per-complaint, per-model store of sentence embeddings (table complaint_embeddings).
+"""The embedding cache: a per-complaint, per-model store of sentence embeddings (table complaint_embeddings).
 
 A weekly run sees last week's complaints again (as members of known causes and
 as still-unassigned ones); embedding them again would cost most of the run.
@@ -6,6 +6,11 @@ So each complaint is embedded once per model and the float32 vector is kept in
 the database.  A row is only used when the text it was made from is the text
 asked for now (``text_hash``): an export that edits a complaint's body makes
 the old vector a miss, and a different model name never matches at all.
+
+A run wraps an embedding backend (rca.clustering.backends.EmbeddingBackend) in
+the cache (``with_embedding_cache``): the backend only embeds texts, the cache
+alone reads and writes the table, in its own short transactions, between the
+run's read snapshot and its write.
 
 Needs no torch and no numpy beyond what rca already uses, so it can be imported
 and tested without the semantic extra.
@@ -20,7 +25,7 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .models import ComplaintEmbedding
+from ..models import ComplaintEmbedding
 
 _IN_CHUNK = 500  # ids per IN (...) query: well under SQLite's bound-parameter limit
 
@@ -144,3 +149,41 @@ def embed_with_cache(database, model: str, ids: Sequence[int], texts: Sequence[s
     for row, cid in enumerate(ids):
         vectors[row] = found[int(cid)]
     return vectors, len(ids) - len(missing)
+
+
+class CachedEmbeddings:
+    """A backend whose model vectors come through the cache: a VectorBackend for one run's texts.
+
+    ``ids`` are the complaints the run's texts belong to (parallel to them).
+    Only ``fit_transform`` reads the cache; ``transform`` of other texts embeds them.
+    """
+
+    def __init__(self, backend, database, ids: Sequence[int], progress: EmbedProgress | None = None):
+        self.backend = backend
+        self.database = database
+        self.ids = list(ids)
+        self.progress = progress
+        self.name = backend.name
+        self.assign_threshold = backend.assign_threshold
+        self.cache_hits = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors, self.cache_hits = embed_with_cache(self.database, self.backend.model_key, self.ids, texts,
+                                                    self.backend.embed, progress=self.progress)
+        return vectors
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.backend.fit_embedded(self.embed(texts))
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.backend.transform(texts)
+
+
+def with_embedding_cache(backend, database, ids: Sequence[int], progress: EmbedProgress | None = None):
+    """``backend`` with its model vectors cached per complaint, when it is an embedding backend;
+    any other backend (TF-IDF learns its whole space from each run's texts) as it is."""
+    from .backends import EmbeddingBackend
+
+    if isinstance(backend, EmbeddingBackend):
+        return CachedEmbeddings(backend, database, ids, progress)
+    return backend

@@ -1,4 +1,7 @@
-"""Read-only views of causes and complaints, shaped for listing and showing."""
+"""Read-only views of causes and complaints, shaped for listing, showing and reporting.
+
+Reading never depends on writing: nothing here imports rca.causes.curation.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +12,26 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
-                        known_problem_complaints, latest_complete_week, latest_week, week_labels,
-                        weekly_counts)
-from .curation import get_cause
-from .errors import UsageError
-from .lifecycle import FIXED_STATUSES, complaints_since_fix
-from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause
-from .quotes import ChosenQuote, choose_quotes
-from .redact import redact
+from ..analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
+                         known_problem_complaints, latest_complete_week, latest_week, week_labels,
+                         weekly_counts)
+from ..errors import UsageError
+from ..models import CauseEvent, Complaint, RootCause
+from ..quotes import ChosenQuote, choose_quotes
+from ..redact import redact
+from .keys import get_cause
+from .lifecycle import CAUSE_STATUSES, FIXED, FIXED_STATUSES
+from .listing import EMERGING, SORTS, STATUS_FILTERS
+from .recurrence import complaints_since_fix
 
-SORTS = ("count", "growth", "recent")
+
 VERIFY_AFTER_DAYS = 14
 
 
 def list_causes(session: Session, *, status: str | None = None, owner: str | None = None,
                 sort: str = "count", period: Period | None = None) -> list[dict[str, Any]]:
     """Active causes with their figures for ``period`` (default: the newest week with data)."""
-    if status is not None and status not in CAUSE_STATUSES and status != "emerging":
+    if status is not None and status not in STATUS_FILTERS:
         raise UsageError(f"unknown status '{status}': statuses are {', '.join(CAUSE_STATUSES)} (or emerging)")
     if sort not in SORTS:
         raise UsageError(f"--sort takes one of {', '.join(SORTS)}")
@@ -35,9 +40,9 @@ def list_causes(session: Session, *, status: str | None = None, owner: str | Non
     known = known_problem_complaints(session)
     rows = []
     for f in cause_figures(session, period):
-        if status == "emerging" and f.cause_id not in emerging:
+        if status == EMERGING and f.cause_id not in emerging:
             continue
-        if status not in (None, "emerging") and f.status != status:
+        if status not in (None, EMERGING) and f.status != status:
             continue
         if owner is not None and (f.owner or "").lower() != owner.lower():
             continue
@@ -84,10 +89,10 @@ def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
     series = weekly_counts(session, last, weeks, cause_ids=[cause.id]).get(cause.id, [0] * weeks)
     report_period = latest_complete_week(session)  # the period `rca report` quotes by default
     quotes = choose_quotes(session, cause.id, cause.keywords, report_period)
-    merged = session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause.id)).all()
+    merged = merged_keys(session, cause.id)
     return CauseDetail(cause, total, customers, week_labels(last, weeks), series, quotes, report_period,
                        cause_breakdown(session, cause.id), history(session, key), complaints_since_fix(session, cause),
-                       _aware(first_received), _aware(last_received), list(merged))
+                       _aware(first_received), _aware(last_received), merged)
 
 
 def _aware(value) -> datetime | None:
@@ -97,6 +102,36 @@ def _aware(value) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def merged_keys(session: Session, cause_id: int) -> list[str]:
+    """The keys of the causes merged into this one."""
+    return list(session.scalars(select(RootCause.key).where(RootCause.merged_into_id == cause_id)
+                                .order_by(RootCause.key)))
+
+
+def cause_keywords(session: Session, cause_id: int) -> list[str] | None:
+    return session.scalar(select(RootCause.keywords).where(RootCause.id == cause_id))
+
+
+def causes_by_id(session: Session, cause_ids: list[int]) -> dict[int, RootCause]:
+    if not cause_ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(RootCause).where(RootCause.id.in_(cause_ids)))}
+
+
+def cause_keys(session: Session) -> dict[int, str]:
+    """Every cause's key by id (merged ones too: old events name them)."""
+    return dict(session.execute(select(RootCause.id, RootCause.key)).all())
+
+
+def cause_titles(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(RootCause.id, RootCause.title)).all())
+
+
+def database_is_empty(session: Session) -> bool:
+    """No complaint and no cause at all: nothing was imported yet."""
+    return session.scalar(select(Complaint.id).limit(1)) is None and session.scalar(select(RootCause.id).limit(1)) is None
 
 
 def history(session: Session, key: str) -> list[CauseEvent]:
@@ -153,7 +188,7 @@ def verification_candidates(session: Session, quiet_days: int = VERIFY_AFTER_DAY
         newest = session.scalar(select(func.max(Complaint.received_at)))
         now = newest or datetime.now(timezone.utc)
     found = []
-    for cause in session.scalars(select(RootCause).where(RootCause.status == "fixed",
+    for cause in session.scalars(select(RootCause).where(RootCause.status == FIXED,
                                                          RootCause.merged_into_id.is_(None))):
         if cause.fixed_at is None or now - cause.fixed_at < timedelta(days=quiet_days):
             continue

@@ -12,34 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
-import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .errors import InvalidTransitionError, NotFoundError, UsageError
-from .lifecycle import TRANSITIONS, complaints_since_fix, flag_recurrences
-from .models import CAUSE_STATUSES, CauseEvent, Complaint, RootCause, Rule
-from .tracking import cause_key, next_cause_number, texts_to_cluster
-
-
-def get_cause(session: Session, key: str) -> RootCause:
-    """The cause for a key; a merged cause's key resolves to the cause it went into."""
-    normalized = key.strip().upper()
-    if normalized.isdigit():
-        normalized = cause_key(int(normalized))
-    cause = session.scalar(select(RootCause).where(RootCause.key == normalized))
-    if cause is None:
-        raise NotFoundError(f"no root cause {key}: `rca causes list` shows the keys")
-    seen = set()
-    while cause.merged_into_id is not None and cause.id not in seen:
-        seen.add(cause.id)
-        cause = session.get(RootCause, cause.merged_into_id)
-    return cause
-
-
-def record(session: Session, cause: RootCause, actor: str, kind: str, old: str | None = None,
-           new: str | None = None) -> None:
-    session.add(CauseEvent(cause_id=cause.id, actor=actor, kind=kind, old_value=old, new_value=new))
+from ..errors import NotFoundError, UsageError
+from ..models import Complaint, RootCause, Rule
+from .events import record
+from .keys import cause_key, get_cause, next_cause_number
+from .lifecycle import FIXED, NEW, check_transition
+from .recurrence import complaints_since_fix, flag_recurrences
 
 
 def rename(session: Session, key: str, title: str, actor: str) -> RootCause:
@@ -49,7 +30,7 @@ def rename(session: Session, key: str, title: str, actor: str) -> RootCause:
     if len(title) > 300:
         raise UsageError("titles are at most 300 characters")
     cause = get_cause(session, key)
-    record(session, cause, actor, "renamed", cause.title, title)
+    record(session, cause.id, actor, "renamed", cause.title, title)
     cause.title = title
     return cause
 
@@ -57,7 +38,7 @@ def rename(session: Session, key: str, title: str, actor: str) -> RootCause:
 def assign(session: Session, key: str, owner: str | None, actor: str) -> RootCause:
     owner = (owner or "").strip() or None
     cause = get_cause(session, key)
-    record(session, cause, actor, "owner", cause.owner, owner)
+    record(session, cause.id, actor, "owner", cause.owner, owner)
     cause.owner = owner
     return cause
 
@@ -71,24 +52,18 @@ class StatusChange:
 
 
 def set_status(session: Session, key: str, status: str, actor: str, on: datetime | None = None) -> StatusChange:
-    if status not in CAUSE_STATUSES:
-        raise UsageError(f"unknown status '{status}': statuses are {', '.join(CAUSE_STATUSES)}")
+    """Move a cause to ``status`` (as rca.causes.lifecycle allows); ``on`` dates a fix (default: now)."""
     cause = get_cause(session, key)
     old = cause.status
-    if status == old:
-        raise InvalidTransitionError(f"{cause.key} is already {old}")
-    allowed = TRANSITIONS[old]
-    if status not in allowed:
-        raise InvalidTransitionError(f"{cause.key} cannot go from {old} to {status}; from {old} it can go to: "
-                                     f"{', '.join(allowed)}")
-    if on is not None and status != "fixed":
+    check_transition(cause.key, old, status)
+    if on is not None and status != FIXED:
         raise UsageError("--on gives the fix date: use it with status fixed")
     change = StatusChange(cause, old, status)
-    record(session, cause, actor, "status", old, status)
+    record(session, cause.id, actor, "status", old, status)
     cause.status = status
-    if status == "fixed":
+    if status == FIXED:
         cause.fixed_at = on or datetime.now(timezone.utc)
-        record(session, cause, actor, "fixed_at", None, cause.fixed_at.isoformat())
+        record(session, cause.id, actor, "fixed_at", None, cause.fixed_at.isoformat())
         # A fix dated in the past may already have complaints received after it.
         change.received_since_fix = complaints_since_fix(session, cause)
     return change
@@ -98,7 +73,7 @@ def add_note(session: Session, key: str, text: str, actor: str) -> RootCause:
     if not text.strip():
         raise UsageError("the note is empty")
     cause = get_cause(session, key)
-    record(session, cause, actor, "note", None, text.strip())
+    record(session, cause.id, actor, "note", None, text.strip())
     return cause
 
 
@@ -107,7 +82,7 @@ def link_ticket(session: Session, key: str, url: str, actor: str) -> RootCause:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise UsageError(f"'{url}' is not an http(s) URL")
     cause = get_cause(session, key)
-    record(session, cause, actor, "ticket", cause.ticket_url, url.strip())
+    record(session, cause.id, actor, "ticket", cause.ticket_url, url.strip())
     cause.ticket_url = url.strip()
     return cause
 
@@ -127,8 +102,8 @@ def merge(session: Session, into_key: str, from_key: str, actor: str) -> tuple[R
                             .values(cause_id=target.id, assigned_by="rule")).rowcount
     source.merged_into_id = target.id
     session.add(Rule(kind="merge", cause_id=source.id, target_cause_id=target.id, actor=actor))
-    record(session, source, actor, "merged_into", None, target.key)
-    record(session, target, actor, "merged", source.key, f"{moved} complaints from {source.key}")
+    record(session, source.id, actor, "merged_into", None, target.key)
+    record(session, target.id, actor, "merged", source.key, f"{moved} complaints from {source.key}")
     session.flush()
     _refresh_dates(session, target)
     flag_recurrences(session, [target.key], actor=actor)
@@ -136,13 +111,16 @@ def merge(session: Session, into_key: str, from_key: str, actor: str) -> tuple[R
 
 
 def move(session: Session, complaint_ids: list[int], to_key: str, actor: str) -> tuple[RootCause, int]:
+    """Put complaints in the cause they belong to; returns the cause and how many moved
+    (complaints already in it stay as they are and are not counted)."""
     target = get_cause(session, to_key)
     complaints = session.scalars(select(Complaint).where(Complaint.id.in_(complaint_ids))).all()
     missing = sorted(set(complaint_ids) - {c.id for c in complaints})
     if missing:
         raise NotFoundError(f"no complaint with id {', '.join(map(str, missing))}: "
                             "`rca complaints list` shows the ids")
-    sources = {}
+    sources: dict[int, list[int]] = {}
+    moved = []
     for complaint in complaints:
         if complaint.cause_id == target.id:
             continue
@@ -152,17 +130,19 @@ def move(session: Session, complaint_ids: list[int], to_key: str, actor: str) ->
         complaint.assigned_by = "manual"
         complaint.similarity = None
         session.add(Rule(kind="move", complaint_id=complaint.id, target_cause_id=target.id, actor=actor))
-    moved = sum(1 for c in complaints)
-    record(session, target, actor, "moved_in", None, ", ".join(str(c.id) for c in complaints))
+        moved.append(complaint.id)
+    if not moved:
+        return target, 0
+    record(session, target.id, actor, "moved_in", None, ", ".join(map(str, moved)))
     for cause_id, ids in sources.items():
         source = session.get(RootCause, cause_id)
-        record(session, source, actor, "moved_out", ", ".join(map(str, ids)), target.key)
+        record(session, source.id, actor, "moved_out", ", ".join(map(str, ids)), target.key)
         session.flush()
         _refresh_dates(session, source)
     session.flush()
     _refresh_dates(session, target)
     flag_recurrences(session, [target.key], actor=actor)
-    return target, moved
+    return target, len(moved)
 
 
 @dataclass
@@ -173,12 +153,17 @@ class SplitPart:
     created: bool
 
 
-def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min_size: int = 5,
+def split(session: Session, key: str, actor: str, *, backend: str = "auto", min_size: int = 5,
           random_state: int = 0, dry_run: bool = False) -> list[SplitPart]:
-    """Re-cluster a cause's members; the biggest group keeps the key, the others become new causes."""
-    from .clustering.algorithm import closest_to_centre, cluster_vectors, top_terms
-    from .clustering.backends import get_backend
-    from .titles import FALLBACK as TITLE_FALLBACK, MAX_TEXTS as TITLE_TEXTS, make_title
+    """Re-cluster a cause's members as `rca cluster` clusters (same texts, backend choice and
+    procedure); the biggest group keeps the key, the other groups become new causes."""
+    import numpy as np
+
+    from ..clustering import backends
+    from ..clustering.algorithm import cluster_with_leftovers
+    from ..runs.describe import REPRESENTATIVES, describe_groups
+    from ..runs.texts import texts_to_cluster
+    from ..titles import FALLBACK as TITLE_FALLBACK
 
     cause = get_cause(session, key)
     rows = session.execute(select(Complaint.id, Complaint.subject, Complaint.body, Complaint.received_at,
@@ -188,8 +173,8 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
         raise UsageError(f"{cause.key} has {len(rows)} complaints: too few to split into groups of "
                          f"at least {min_size} (try --min-size)")
     texts = texts_to_cluster(rows)
-    vectors = get_backend(backend, random_state=random_state).fit_transform(texts)
-    result = cluster_vectors(vectors, min_size=min_size, random_state=random_state)
+    vectors = backends.get_backend(backend, random_state=random_state).fit_transform(texts)
+    result = cluster_with_leftovers(vectors, min_size=min_size, random_state=random_state)
     groups = [np.flatnonzero(result.labels == label) for label in range(result.n_clusters)]
     groups = [g for g in groups if len(g) >= min_size]
     if len(groups) < 2:
@@ -199,32 +184,30 @@ def split(session: Session, key: str, actor: str, *, backend: str = "tfidf", min
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
         labels[group] = number
-    terms = top_terms(texts, labels, n=8)
-    closest = closest_to_centre(vectors, labels, n=TITLE_TEXTS)
+    words = describe_groups(texts, vectors, labels)
     parts = [SplitPart(cause.key, cause.title, len(rows) - sum(len(g) for g in groups[1:]), False)]
     number = next_cause_number(session)
     for index, group in enumerate(groups[1:], start=1):
-        words = terms.get(index, [])
-        title = make_title([texts[i] for i in closest.get(index, [])], words)
+        title = words[index].title
         if title == TITLE_FALLBACK:
             title = f"part of {cause.title}"[:300]
         parts.append(SplitPart(cause_key(number + index - 1), title, len(group), True))
         if dry_run:
             continue
-        child = RootCause(key=cause_key(number + index - 1), title=title, keywords=words,
-                          representative_ids=[rows[i].id for i in closest.get(index, [])[:3]],
-                          defect_type=cause.defect_type, status="new", owner=cause.owner)
+        child = RootCause(key=cause_key(number + index - 1), title=title, keywords=words[index].keywords,
+                          representative_ids=[rows[i].id for i in words[index].central[:REPRESENTATIVES]],
+                          defect_type=cause.defect_type, status=NEW, owner=cause.owner)
         session.add(child)
         session.flush()
         ids = [rows[i].id for i in group]
         session.execute(update(Complaint).where(Complaint.id.in_(ids)).values(cause_id=child.id, assigned_by="rule"))
         session.add(Rule(kind="split", cause_id=cause.id, target_cause_id=child.id, actor=actor))
-        record(session, child, actor, "created", None, f"split from {cause.key}")
-        record(session, cause, actor, "split", None, f"{len(ids)} complaints to {child.key}")
+        record(session, child.id, actor, "created", None, f"split from {cause.key}")
+        record(session, cause.id, actor, "split", None, f"{len(ids)} complaints to {child.key}")
         session.flush()
         _refresh_dates(session, child)
     if not dry_run:
-        cause.keywords = terms.get(0, cause.keywords)
-        cause.representative_ids = [rows[i].id for i in closest.get(0, [])[:3]] or cause.representative_ids
+        cause.keywords = words[0].keywords
+        cause.representative_ids = [rows[i].id for i in words[0].central[:REPRESENTATIVES]] or cause.representative_ids
         _refresh_dates(session, cause)
     return parts
