@@ -77,8 +77,9 @@ def test_a_block_without_its_first_lines_keeps_its_line_numbers():
     HEADER + "".join(f'{i},2026-11-02,5" screen {i},the 7" tablet is {"broken" * (i % 7)},\n' for i in range(1, 60)),
     # a stray quote, then a quoted cell that spans several blocks
     HEADER + '1,2026-11-02,12" pizza,fine,\n2,2026-11-02,"' + "long cell line\n" * 60 + '",end,\n3,2026-11-02,x,y,\n',
-    # lone CR line ends in the middle of a file with LF ones
+    # a lone CR in a file with LF line ends: text inside the cell, in both readers
     HEADER + "1,2026-11-02,a,b,\r2,2026-11-02,c,d,\n3,2026-11-02,e,f,\n" * 10,
+    HEADER + "".join(f"{i},2026-11-02,tweet\r\rsecond paragraph {i},b,\n" for i in range(1, 40)) + "40,x,y,z,\r",
 ])
 def test_blocks_give_the_records_the_streaming_reader_gives(tmp_path, tiny_blocks, content):
     path = tmp_path / "file.csv"

@@ -44,6 +44,19 @@ def test_csv_with_bom_utf8_multiline_cell_and_line_numbers(tmp_path):
     ]
 
 
+def test_a_lone_cr_in_a_file_of_lf_lines_is_text_not_a_line_end(tmp_path):
+    # As in real support-tweet exports: a pasted CR inside an unquoted cell.
+    path = write(tmp_path, "t.csv", "id,body\n1,Lumia 950XL\r\rWindows 10\n2,\"quoted\rcell\"\n3,last\r")
+    assert rows(path) == [(2, {"id": "1", "body": "Lumia 950XL\r\rWindows 10"}),
+                          (3, {"id": "2", "body": "quoted\rcell"}),
+                          (4, {"id": "3", "body": "last"})]  # a CR that ends the file ends the line
+
+
+def test_a_file_of_cr_lines_still_ends_its_lines_at_cr(tmp_path):
+    path = write(tmp_path, "t.csv", "id,body\r1,one\r2,two\r")
+    assert rows(path) == [(2, {"id": "1", "body": "one"}), (3, {"id": "2", "body": "two"})]
+
+
 def test_csv_keeps_surrounding_spaces_in_values(tmp_path):
     path = write(tmp_path, "t.csv", "a,b\n  x ,y\n")
     assert rows(path) == [(2, {"a": "  x ", "b": "y"})]

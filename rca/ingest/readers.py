@@ -470,7 +470,10 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     stream = _text_stream(raw, encoding)
     # strict: an unterminated quote at the end of the file must be an error,
     # not one giant last field that silently swallows the remaining rows.
-    blanks = _BlankLines()
+    # A file whose lines end in \n (LF or CRLF) holds a lone \r only inside text: a
+    # tweet or a pasted paragraph. Only a file with no \n at all ends its lines in \r.
+    lone_cr_is_text = "\n" in text_head
+    blanks = _BlankLines(lone_cr_is_text)
     reader = csv.reader(blanks.lines(stream), delimiter=delimiter, strict=True)
     try:
         header = _first_record(reader, skip_sep=has_sep_line, blanks=blanks)
@@ -490,9 +493,10 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     rows = _csv_rows(path, opener, encoding, stream, reader, columns, blanks)
     block_source = layout = None
     if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
-        layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns)
+        layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns, lone_cr_is_text=True)
         header_lines = reader.line_num + blanks.skipped
-        block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True)  # noqa: E731
+        block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True,  # noqa: E731
+                                       lone_cr_is_text=True)
     return RawTable(path, fmt, encoding, list(header), rows, compressed, delimiter, block_source, layout,
                     notes=notes)
 
@@ -500,6 +504,8 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
 def _first_record(reader: Any, skip_sep: bool, blanks: _BlankLines) -> list[str] | None:
     for row in reader:
         blanks.between = True
+        if blanks.joined:
+            row, blanks.joined = _restore_lone_cr(row), False
         if skip_sep:
             skip_sep = False
             continue
@@ -508,26 +514,51 @@ def _first_record(reader: Any, skip_sep: bool, blanks: _BlankLines) -> list[str]
     return None
 
 
+# Stands for a lone \r while csv.reader parses a line: the reader ends a record
+# at any \r outside quotes. A noncharacter, so no real text holds it.
+_LONE_CR = "\ufdd0"
+
+
 class _BlankLines:
-    """Empty lines between records, dropped before csv.reader sees them.
+    """The lines csv.reader sees: empty lines between records dropped, lone \r kept as text.
 
     csv.reader turns each empty line into an empty row that costs a trip
     through the import loop; a file of a billion line breaks took minutes.
     Only a line that starts a record may go (``between`` is set again after
     each record): inside a quoted field an empty line is data.
+
+    With ``lone_cr_is_text`` a line cut at a lone \r (io cuts there) is joined
+    to the next, the \r standing as :data:`_LONE_CR` until the record is read
+    (``joined`` says a record needs it put back; see :func:`_restore_lone_cr`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lone_cr_is_text: bool = False) -> None:
         self.skipped = 0  # physical lines dropped so far
         self.between = True
+        self.lone_cr_is_text = lone_cr_is_text
+        self.joined = False
 
     def lines(self, source: Iterable[str]) -> Iterator[str]:
+        held = ""  # a line cut at a lone \r, waiting for the rest of its line
         for line in source:
+            if self.lone_cr_is_text:
+                if held:
+                    line, held = held + line, ""
+                if line[-1:] == "\r":  # io keeps \r\n whole, so this \r stands alone
+                    held = line[:-1] + _LONE_CR
+                    self.joined = True
+                    continue
             if self.between and (line == "\n" or line == "\r\n" or line == "\r"):
                 self.skipped += 1
                 continue
             self.between = False
             yield line
+        if held:  # a lone \r at the very end of the file ends the last line
+            yield held[:-1] + "\r"
+
+
+def _restore_lone_cr(row: list[str]) -> list[str]:
+    return [cell.replace(_LONE_CR, "\r") for cell in row]
 
 
 def _csv_rows(path: str, opener: Callable[[], IO[bytes]], encoding: str, stream: io.TextIOWrapper,
@@ -566,6 +597,8 @@ def _csv_records(reader: Any, columns: tuple[str, ...], first_line: int,
                 start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
                 blanks.between = True
+                if blanks.joined:
+                    row, blanks.joined = _restore_lone_cr(row), False
                 if len(row) == ncols:
                     if "" not in row:  # no empty cell: dict(zip()) runs in C
                         yield start, dict(zip(columns, row))
@@ -578,6 +611,8 @@ def _csv_records(reader: Any, columns: tuple[str, ...], first_line: int,
                 start = prev_line + 1 + offset + blanks.skipped
                 prev_line = reader.line_num
                 blanks.between = True
+                if blanks.joined:
+                    row, blanks.joined = _restore_lone_cr(row), False
                 if any(row):
                     yield start, _ragged(columns, row, repeated)
     except csv.Error as exc:
@@ -606,6 +641,7 @@ _FORCED_CUT_BYTES = 8 << 20
 # a multi-byte one), and the codec to decode blocks after the first with.
 _BLOCK_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "latin-1": "latin-1"}
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_LF = re.compile(rb"\n")  # where a lone \r is text (see _read_csv)
 
 
 @dataclass(frozen=True)
@@ -617,6 +653,7 @@ class BlockLayout:
     encoding: str
     delimiter: str | None = None  # CSV/TSV
     columns: tuple[str, ...] = ()  # CSV/TSV: the header
+    lone_cr_is_text: bool = False  # CSV/TSV: lines end at \n only
 
 
 @dataclass(frozen=True)
@@ -626,30 +663,34 @@ class Block:
     first_line: int
     data: bytes
     last: bool  # the block reaches the end of the file
+    lone_cr_is_text: bool = False  # lines end at \n only
 
     def from_line(self, lines: int) -> Block:
         """The block without its first ``lines`` lines."""
         cut = 0
-        for cut_at, _ in zip(_LINE_BREAK.finditer(self.data), range(lines)):
+        line_break = _LF if self.lone_cr_is_text else _LINE_BREAK
+        for cut_at, _ in zip(line_break.finditer(self.data), range(lines)):
             cut = cut_at.end()
-        return Block(self.first_line + lines, self.data[cut:], self.last)
+        return Block(self.first_line + lines, self.data[cut:], self.last, self.lone_cr_is_text)
 
     def joined(self, following: Block) -> Block:
-        return Block(self.first_line, self.data + following.data, following.last)
+        return Block(self.first_line, self.data + following.data, following.last, self.lone_cr_is_text)
 
 
-def _count_lines(data: bytes) -> int:
-    # As io and csv count them: \r\n, a lone \r and \n each end a line.
+def _count_lines(data: bytes, lone_cr_is_text: bool = False) -> int:
+    # As io and csv count them: \r\n, a lone \r and \n each end a line (or \n only).
+    if lone_cr_is_text:
+        return data.count(b"\n")
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str, header_lines: int,
-            quoted: bool) -> Iterator[Block]:
+            quoted: bool, lone_cr_is_text: bool = False) -> Iterator[Block]:
     """The file after its first ``header_lines`` lines in blocks; ``quoted``: CSV,
     whose records may hold line breaks inside quotes."""
     try:
         with opener() as raw:
-            pending = _skip_lines(raw, header_lines)
+            pending = _skip_lines(raw, header_lines, _LF if lone_cr_is_text else _LINE_BREAK)
             if not header_lines and encoding == "utf-8-sig":
                 pending = raw.read(len(codecs.BOM_UTF8)).removeprefix(codecs.BOM_UTF8)
             first_line = header_lines + 1
@@ -667,19 +708,19 @@ def _blocks(path: str, opener: Callable[[], IO[bytes]], encoding: str, header_li
                 block = pending[:cut]
                 pending = pending[cut:]
                 if block.strip(b"\r\n"):
-                    yield Block(first_line, block, last=False)
+                    yield Block(first_line, block, False, lone_cr_is_text)
                 # else: only blank lines (padding, a hostile file): nothing for a worker to do
-                first_line += _count_lines(block)
-            yield Block(first_line, pending, last=True)
+                first_line += _count_lines(block, lone_cr_is_text)
+            yield Block(first_line, pending, True, lone_cr_is_text)
     except _STREAM_FAILURES as exc:
         raise _stream_errors(path, opener, encoding, exc) from exc
 
 
-def _skip_lines(raw: IO[bytes], lines: int) -> bytes:
+def _skip_lines(raw: IO[bytes], lines: int, line_break: re.Pattern[bytes]) -> bytes:
     """Read past the first ``lines`` lines (the header); what was read beyond them."""
     buffered = b""
     while True:
-        breaks = list(zip(_LINE_BREAK.finditer(buffered), range(lines)))
+        breaks = list(zip(line_break.finditer(buffered), range(lines)))
         # A \r at the very end may be the first half of \r\n: read on to know.
         if len(breaks) == lines and (not breaks or breaks[-1][0].end() < len(buffered)):
             return buffered[breaks[-1][0].end():] if breaks else buffered
@@ -718,20 +759,26 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
     try:
         text = block.data.decode(layout.encoding)
     except UnicodeDecodeError as exc:
-        line = block.first_line + _count_lines(block.data[:exc.start])
+        line = block.first_line + _count_lines(block.data[:exc.start], layout.lone_cr_is_text)
         raise InputFileError(layout.path, _decode_problem(layout.encoding, exc), f"line {line}") from None
     if layout.format == "jsonl":
         lines = io.StringIO(text, newline=None)
         return BlockRecords(_capped_block(block, list(_jsonl_lines(layout.path, lines, block.first_line))))
+    lone_crs = layout.lone_cr_is_text and "\r" in text and _LONE_CR_IN_TEXT.search(text) is not None
+    if lone_crs:
+        text = _LONE_CR_IN_TEXT.sub(_LONE_CR, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
     records: list[tuple[int, dict[str, Any]]] = []
+    unfinished_line = None
     try:
         records.extend(_csv_records(reader, layout.columns, block.first_line))
     except _BrokenRecord as broken:
-        if not block.last and _UNCLOSED_QUOTE in str(broken.error):
-            return BlockRecords(_capped_block(block, records), broken.line)
-        raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
-    return BlockRecords(_capped_block(block, records))
+        if block.last or _UNCLOSED_QUOTE not in str(broken.error):
+            raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
+        unfinished_line = broken.line
+    if lone_crs:
+        records = [(number, _restore_lone_cr_cells(record)) for number, record in records]
+    return BlockRecords(_capped_block(block, records), unfinished_line)
 
 
 # --------------------------------------------------------------------------- cell sizes
@@ -765,6 +812,15 @@ def _capped_block(block: Block, records: list[tuple[int, dict[str, Any]]]) -> li
     if len(block.data) <= MAX_CELL_CHARS:
         return records
     return [(number, _cap_cells(record)) for number, record in records]
+
+
+_LONE_CR_IN_TEXT = re.compile(r"\r(?!\n|\Z)")  # at the end of the file a \r ends the line, as io reads it
+
+
+def _restore_lone_cr_cells(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.replace(_LONE_CR, "\r") if isinstance(value, str) else
+            [v.replace(_LONE_CR, "\r") if isinstance(v, str) else v for v in value] if isinstance(value, list)
+            else value for key, value in record.items()}
 
 
 # What csv.reader says when the data ends inside a quoted field.
