@@ -1,8 +1,9 @@
 """The `rca` command: a click group whose commands live in this package.
 
 Commands are thin: parse options, open the database, call one library
-function, print the result. Every expected failure is an rca.errors.RcaError,
-turned here into one `Error: …` line and an exit code, never a traceback.
+function, print the result. Every expected failure is an rca.errors.RcaError
+(the library turns database failures into one too: rca.db.Database), turned
+here into one `Error: …` line and an exit code, never a traceback.
 
 The group is lazy so that rca answers at once: `rca --help` imports no
 command module (their one-line summaries are in COMMANDS), and a command's
@@ -14,7 +15,6 @@ needs them (tests/test_cli_startup.py checks it).
 from __future__ import annotations
 
 import importlib
-import sqlite3
 import sys
 
 import click
@@ -40,16 +40,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("cli.scan_cmd", "Check our own pages for typos, facts that differ between pages, broken links and missing images."),
     "findings": ("cli.findings_cmd", "List, inspect and ignore what `rca scan` found on our pages."),
 }
-
-
-def _database_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is the database's (SQLAlchemy's DBAPIError, or sqlite3's),
-    checked without importing SQLAlchemy. A ProgrammingError is a bug in rca,
-    not the user's input: it keeps its traceback for the report."""
-    if isinstance(exc, sqlite3.Error):
-        return True
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    return sa_exc is not None and isinstance(exc, sa_exc.DBAPIError) and not isinstance(exc, sa_exc.ProgrammingError)
 
 
 class RcaGroup(click.Group):
@@ -82,15 +72,6 @@ class RcaGroup(click.Group):
         except RcaError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except Exception as exc:
-            if not _database_error(exc):
-                raise
-            from rca.db import translate_operational_error
-
-            app = ctx.find_object(AppContext)
-            where = app.database(migrate=False).display_url if app and app._database else "the database"
-            click.echo(f"Error: {translate_operational_error(exc, where)}", err=True)
-            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted: what was being written was rolled back; what earlier steps had saved "
                        "(files imported before, embeddings stored in batches) is kept.", err=True)

@@ -396,34 +396,6 @@ def recurred_in_period(session: Session, period: Period) -> dict[int, int]:
     return dict(session.execute(query).all())
 
 
-def unassigned_sample(session: Session, period: Period, limit: int = 5) -> list[Complaint]:
-    """The newest complaints received in ``period`` that no cause claims."""
-    return list(session.scalars(
-        select(Complaint).where(Complaint.cause_id.is_(None), Complaint.received_at >= period.start,
-                                Complaint.received_at < period.end)
-        .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)))
-
-
-def representative_complaints(session: Session, cause: RootCause, period: Period | None = None,
-                              limit: int = 3) -> list[Complaint]:
-    """Complaints that show what a cause is about, for quoting.
-
-    The ones nearest its centre at the last clustering run (``representative_ids``)
-    when there are any; otherwise its most similar complaints received in ``period``
-    (or ever, without one). Reads an index range, never the whole cause.
-    """
-    if cause.representative_ids:
-        found = session.scalars(select(Complaint).where(Complaint.id.in_(cause.representative_ids[:limit * 2]),
-                                                        Complaint.cause_id == cause.id)).all()
-        if found:
-            order = {cid: i for i, cid in enumerate(cause.representative_ids)}
-            return sorted(found, key=lambda c: order.get(c.id, 0))[:limit]
-    query = select(Complaint).where(Complaint.cause_id == cause.id)
-    if period is not None:
-        query = query.where(Complaint.received_at >= period.start, Complaint.received_at < period.end)
-    return list(session.scalars(query.order_by(Complaint.similarity.desc().nulls_last(), Complaint.id).limit(limit)))
-
-
 def period_breakdowns(session: Session, cause_ids: list[int], period: Period, top: int = 5) -> dict[int, CauseBreakdown]:
     """Per cause, the pages, products and channels its complaints received in ``period`` mention most.
 

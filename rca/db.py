@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, ProgrammingError,
                             SQLAlchemyError)
@@ -124,23 +124,41 @@ class Database:
     def display_url(self) -> str:
         return self.url.render_as_string(hide_password=True)
 
-    def session(self) -> Session:
-        return self._sessions()
+    # Every way into the database goes through one of the three below, and each
+    # turns the driver's failures into DatabaseError (translated_errors): no
+    # SQLAlchemy or sqlite3 error leaves the library.
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading (``with database.session() as session:``), closed on exit."""
+        session = self._sessions()
+        try:
+            with translated_errors(self.display_url):
+                yield session
+        finally:
+            session.close()
 
     @contextlib.contextmanager
     def write_session(self) -> Iterator[Session]:
         """A session in one write transaction: committed on success, rolled back on any error."""
         session = self._sessions()
         try:
-            if self.dialect == "sqlite":
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            yield session
-            session.commit()
+            with translated_errors(self.display_url):
+                if self.dialect == "sqlite":
+                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                yield session
+                session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A bare connection (advisory locks), closed on exit."""
+        with translated_errors(self.display_url), self.engine.connect() as connection:
+            yield connection
 
     # -- schema -----------------------------------------------------------
 

@@ -57,10 +57,20 @@ def _escape_char(match: re.Match) -> str:
 
 
 def plain_value(value: Any) -> Any:
-    """A value JSON and CSV can hold: dates as ISO 8601, lists and dicts as they are."""
+    """A value JSON and CSV can hold: dates as ISO 8601, inside lists and dicts too; tuples as lists,
+    keys as text, anything else JSON has no type for as its text.
+
+    The one JSON normaliser: outputs, the extra data an import keeps and the rows it rejects.
+    """
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    return value
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    return str(value)
 
 
 def csv_cell(value: Any) -> Any:

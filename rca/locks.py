@@ -27,7 +27,7 @@ def cluster_lock(database: Database, *, wait: bool = False, timeout: float = 360
     busy = BusyError("another `rca cluster` (or cause merge/split/move) is running on this database: "
                      "try again when it finishes, or pass --wait to queue behind it")
     if database.dialect == "postgresql":
-        with database.engine.connect() as connection:
+        with database.connect() as connection:
             deadline = time.monotonic() + timeout
             while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": CLUSTER_LOCK_KEY}).scalar():
                 connection.rollback()

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from rca.db import Database
 from rca.errors import InputFileError
-from rca.ingest import readers
+from rca.ingest.readers import json_files as readers
 from rca.ingest.pipeline import ImportOptions, import_file
 from rca.ingest.readers import read_table
 from rca.models import Complaint, ImportBatch, Reject

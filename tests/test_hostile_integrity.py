@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rca.db import Database
-from rca.ingest.pipeline import PARALLEL_MIN_BYTES
+from rca.ingest.parallel import PARALLEL_MIN_BYTES
 from rca.models import Complaint, ImportBatch, Reject
 
 from .conftest import ROOT

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from cli.main import cli
 from rca.errors import InputFileError, ProfileError
-from rca.ingest.pipeline import ImportOptions, _json_strings, _sqlite_datetime, _sqlite_datetime_from_iso, import_file
+from rca.ingest.pipeline import ImportOptions, import_file
+from rca.ingest.rows import _json_strings, _sqlite_datetime, _sqlite_datetime_from_iso
 from rca.models import Complaint, ImportBatch, Reject
 
 from .conftest import SAMPLE_DATA

@@ -20,9 +20,10 @@ from sqlalchemy import select
 
 from rca.db import Database
 from rca.errors import InputFileError
-from rca.ingest import readers
+from rca.ingest.readers import blocks as readers
 from rca.ingest.pipeline import ImportOptions, import_file
-from rca.ingest.readers import Block, _record_end, parse_block, read_table
+from rca.ingest.readers import Block, parse_block, read_table
+from rca.ingest.readers.blocks import _record_end
 from rca.models import Complaint, Reject
 
 from .conftest import new_sqlite_url

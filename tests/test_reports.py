@@ -67,33 +67,18 @@ def report_db(database):
 
 # -- figures ------------------------------------------------------------------------
 
-def test_analytics_recurred_in_period_and_unassigned_sample(report_db):
+def test_analytics_recurred_in_period(report_db):
     with report_db.session() as session:
         keys = _keys(session)
         assert {keys[k]: n for k, n in analytics.recurred_in_period(session, W47).items()} == {"RC-0002": 1}
         assert {keys[k]: n for k, n in analytics.recurred_in_period(session, W46).items()} == {"RC-0002": 1}
         assert analytics.recurred_in_period(session, parse_period("2026-W45")) == {}
-        sample = analytics.unassigned_sample(session, W47, limit=2)
-        assert [c.received_at.date().isoformat() for c in sample] == ["2026-11-21", "2026-11-17"]
-        assert all(c.cause_id is None for c in sample)
 
 
-def test_analytics_representatives_and_period_breakdowns(report_db):
-    from rca.models import Complaint, RootCause
+def test_analytics_period_breakdowns(report_db):
+    from rca.models import RootCause
 
     with report_db.write_session() as session:
-        a = session.query(RootCause).filter_by(key="RC-0001").one()
-        ids = {c.received_at.strftime("%m-%d"): c.id for c in session.query(Complaint).filter_by(cause_id=a.id)}
-        # No similarity and no representatives: the period's complaints in id order.
-        got = analytics.representative_complaints(session, a, W47, limit=3)
-        assert [c.id for c in got] == [ids["11-16"], ids["11-17"], ids["11-18"]]
-        assert len(analytics.representative_complaints(session, a, None, limit=20)) == 11
-        session.query(Complaint).filter_by(id=ids["11-19"]).update({"similarity": 0.9})
-        assert analytics.representative_complaints(session, a, W47, limit=1)[0].id == ids["11-19"]
-        a.representative_ids = [ids["11-04"], ids["11-02 09"] if "11-02 09" in ids else ids["11-02"]]
-        session.flush()
-        got = analytics.representative_complaints(session, a, W47, limit=3)
-        assert [c.id for c in got] == [ids["11-04"], ids["11-02"]]  # the cluster's choice, in its order
         keys = {cause.key: cause.id for cause in session.query(RootCause)}
         found = analytics.period_breakdowns(session, [keys["RC-0001"], keys["RC-0002"], keys["RC-0003"]], W46)
         assert found[keys["RC-0001"]].pages == [("https://shop.example.com/checkout", 3)]
