@@ -20,7 +20,7 @@ import sys
 import click
 
 from rca import __version__
-from rca.errors import RcaError
+from rca.errors import RcaError, as_option
 
 from .context import AppContext
 
@@ -40,6 +40,28 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("cli.scan_cmd", "Check our own pages for typos, facts that differ between pages, broken links and missing images."),
     "findings": ("cli.findings_cmd", "List, inspect and ignore what `rca scan` found on our pages."),
 }
+
+
+def _flag_speller(group: click.Group, ctx: click.Context):
+    """How this run spells the settings library messages name (rca.errors.option): the flags of
+    the command that ran (and of the group), found by name (``to_key`` is --to) or by the flag's
+    own words (``map`` is --map); a setting no flag matches keeps the library's spelling."""
+    flags: dict[str, str] = {}
+    commands: list[click.Command] = [group]
+    name = ctx.invoked_subcommand
+    if name in group.commands:
+        commands.append(group.commands[name])
+    while commands:
+        command = commands.pop()
+        for param in command.params:
+            if isinstance(param, click.Option):
+                longest = max(param.opts, key=len)
+                flags.setdefault(param.name, longest)
+                for opt in param.opts:
+                    flags.setdefault(opt.lstrip("-").replace("-", "_"), opt)
+        if isinstance(command, click.Group) and command is not group:
+            commands.extend(command.commands.values())
+    return lambda setting: flags.get(setting) or as_option(setting)
 
 
 class RcaGroup(click.Group):
@@ -70,7 +92,7 @@ class RcaGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RcaError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {exc.render(_flag_speller(self, ctx))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted: what was being written was rolled back; what earlier steps had saved "

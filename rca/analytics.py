@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from .errors import UsageError
+from .errors import UsageError, option
 from .models import Complaint, RootCause
 
 EMERGING_BASELINE_WEEKS = 8
@@ -93,7 +93,7 @@ def parse_period(text: str) -> Period:
 
 def date_range_period(first: date, last: date) -> Period:
     if last < first:
-        raise UsageError("--to is before --from")
+        raise UsageError(f"{option('to')} is before {option('from')}")
     start = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
     end = datetime(last.year, last.month, last.day, tzinfo=timezone.utc) + timedelta(days=1)
     return Period(start, end, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")

@@ -27,7 +27,7 @@ from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, Progra
                             SQLAlchemyError)
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import ConfigError, DatabaseError, SchemaOutOfDateError
+from .errors import ConfigError, DatabaseError, SchemaOutOfDateError, option
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 SQLITE_CACHE_KIB = 64 * 1024
@@ -95,11 +95,11 @@ class Database:
             # Every command opens the database anew: an in-memory one would
             # report "new 1,000" and keep nothing.
             raise ConfigError(f"'{url}' is an in-memory SQLite database, which keeps nothing after the command "
-                              "ends: give a file, e.g. --db sqlite:///rca.sqlite or --db rca.sqlite")
+                              f"ends: give a file, e.g. {option('db')} sqlite:///rca.sqlite or {option('db')} rca.sqlite")
         if self.sqlite_path is not None:
             folder = self.sqlite_path.parent
             if not folder.is_dir():
-                raise DatabaseError(f"folder {folder} does not exist: create it or choose another --db")
+                raise DatabaseError(f"folder {folder} does not exist: create it or choose another {option('db')}")
         try:
             self.engine = create_engine(parsed, echo=echo, future=True,
                                         pool_pre_ping=self.dialect != "sqlite")
@@ -218,7 +218,7 @@ class Database:
                 if current is None:
                     if self.table_names():
                         raise DatabaseError(f"{self.display_url} holds tables but is not an rca database: "
-                                            "choose an empty database with --db")
+                                            f"choose an empty database with {option('db')}")
                     with self.engine.begin() as connection:
                         _migrate(command.upgrade, connection, "head")
                     return True
@@ -350,11 +350,11 @@ def translate_operational_error(exc: SQLAlchemyError | sqlite3.Error | OverflowE
     lowered = message.lower()
     if "file is not a database" in lowered or "malformed" in lowered or "not a database" in lowered:
         return DatabaseError(f"{where} is not an rca database, or it is damaged (truncated or overwritten): "
-                             "restore it from a backup, or choose another --db")
+                             f"restore it from a backup, or choose another {option('db')}")
     if isinstance(exc, OverflowError) or "out of range" in lowered or "too large" in lowered:
         return DatabaseError(f"a number is too large for the database ({message}): use a smaller value")
     if "readonly" in lowered or "read-only" in lowered:
-        return DatabaseError(f"{where} is read-only: check the file's permissions or choose another --db")
+        return DatabaseError(f"{where} is read-only: check the file's permissions or choose another {option('db')}")
     if "disk is full" in lowered or "no space left" in lowered:
         return DatabaseError(f"the disk holding {where} is full: free some space and run the command "
                              "again (nothing was saved)")

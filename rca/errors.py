@@ -6,16 +6,45 @@ message should say what went wrong *and* what to do next.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+# How a library message names one of its caller's settings: option("min_size").
+# The library knows its settings, not the command line: whoever shows the
+# message spells them (render). By default a setting reads as the long option
+# of the same name (--min-size), the convention rca's CLI follows; the CLI
+# renders each with the flag of the command that ran, and an API caller may
+# render them as keyword names (``exc.render(str)``).
+_SETTING = re.compile(r"\{option:([a-z_]+)\}")
+
+
+def option(name: str) -> str:
+    """A setting named inside a message, to be spelled by whoever shows it."""
+    return "{option:" + name + "}"
+
+
+def as_option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def render_settings(text: str, spell: Callable[[str], str] = as_option) -> str:
+    """``text`` with each option("name") spelled by ``spell`` (warnings and reasons use it too)."""
+    return _SETTING.sub(lambda match: spell(match.group(1)), text)
+
 
 class RcaError(Exception):
     """Base class for every expected failure; the CLI shows it without a traceback."""
 
     exit_code = 1
 
-    def __str__(self) -> str:
+    def render(self, spell: Callable[[str], str] = as_option) -> str:
         # Messages quote file content (column names, values) that may hold line
         # breaks or control characters; an error is always one printable line.
-        return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in super().__str__())
+        text = render_settings(super().__str__(), spell)
+        return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class ConfigError(RcaError):
@@ -50,7 +79,7 @@ class InputFileError(RcaError):
 
 
 class ProfileError(RcaError):
-    """No import profile fits a file's columns, or a --map is invalid."""
+    """No import profile fits a file's columns, or a column mapping is invalid."""
 
 
 class NotFoundError(RcaError):

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import UsageError
+from .errors import UsageError, option
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A line after a line break (CRLF, bare CR or LF) that starts like a formula.
@@ -147,7 +147,7 @@ def check_output_path(path: Path, *, database_path: Path | None, overwrite: bool
             raise UsageError(f"{path} is the database ({database_path}): choose another output file")
     if path.exists() and not overwrite and not written_by_rca(path):
         raise UsageError(f"{path} exists and is not a report rca wrote: choose another file, "
-                         "or pass --overwrite to replace it")
+                         f"or pass {option('overwrite')} to replace it")
 
 
 def _same_file(a: Path, b: Path) -> bool:

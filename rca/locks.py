@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from sqlalchemy import text
 
 from .db import Database, flock_held
-from .errors import BusyError
+from .errors import BusyError, option
 
 CLUSTER_LOCK_KEY = 0x5243_4102
 POLL_SECONDS = 0.2
@@ -25,7 +25,7 @@ POLL_SECONDS = 0.2
 def cluster_lock(database: Database, *, wait: bool = False, timeout: float = 3600.0) -> Iterator[None]:
     """Hold the clustering lock; raise BusyError at once (or after ``timeout`` when waiting)."""
     busy = BusyError("another `rca cluster` (or cause merge/split/move) is running on this database: "
-                     "try again when it finishes, or pass --wait to queue behind it")
+                     f"try again when it finishes, or pass {option('wait')} to queue behind it")
     if database.dialect == "postgresql":
         with database.connect() as connection:
             deadline = time.monotonic() + timeout

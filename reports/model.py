@@ -20,7 +20,7 @@ from rca.analytics import (EMERGING_BASELINE_WEEKS, CauseFigures, Period, cause_
                            emerging_causes, emerging_rule, latest_complete_week, newest_received, parse_period,
                            period_breakdowns,
                            period_summary, recurred_in_period, week_labels, week_period, weekly_counts)
-from rca.errors import UsageError
+from rca.errors import UsageError, as_option, option
 from rca.causes.events import describe as describe_event
 from rca.causes.lifecycle import CLOSED_STATUSES, FIXED_STATUSES, RECURRING
 from rca.causes.recurrence import complaints_since_fix
@@ -54,9 +54,9 @@ def resolve_period(session: Session, period: str | None = None, date_from: date 
     its figures are then compared with the same span of the period before.
     """
     if period and (date_from or date_to):
-        raise UsageError("give either --period or --from/--to, not both")
+        raise UsageError(f"give either {option('period')} or {option('from')}/{option('to')}, not both")
     if (date_from is None) != (date_to is None):
-        raise UsageError("--from and --to go together: give both, e.g. --from 2026-11-01 --to 2026-11-14")
+        raise UsageError(f"{option('from')} and {option('to')} go together: give both, e.g. {option('from')} 2026-11-01 {option('to')} 2026-11-14")
     if period:
         return parse_period(period).cut_at(newest_received(session))
     if date_from and date_to:
@@ -73,13 +73,13 @@ def period_note(session: Session, chosen: Period, asked: bool) -> str | None:
     if not asked and newest is not None and newest >= chosen.end:
         following = week_period(newest.date())
         return (f"reporting {chosen.label}, the last complete week: the data ends {newest:%a %d %b %Y}, inside "
-                f"{following.label} (--period {following.label} reports that partial week)")
+                f"{following.label} ({as_option('period')} {following.label} reports that partial week)")
     return None
 
 
 def check_weeks(weeks: int) -> int:
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
-        raise UsageError(f"--weeks must be between {MIN_WEEKS} and {MAX_WEEKS}")
+        raise UsageError(f"{option('weeks')} must be between {MIN_WEEKS} and {MAX_WEEKS}")
     return weeks
 
 

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 
 from rca.causes.lifecycle import status_tone
-from rca.errors import RcaError, UsageError
+from rca.errors import RcaError, UsageError, option
 from rca.redact import redact
 
 from .glyphs import FONT_FAMILY, displayable, font_paths
@@ -124,7 +124,7 @@ def default_filename(kind: str, period_label: str) -> str:
 def output_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise UsageError(f"--out {path.name}: the file name must end in .pdf or .html")
+        raise UsageError(f"{option('out')} {path.name}: the file name must end in .pdf or .html")
     return suffix[1:]
 
 
@@ -132,7 +132,7 @@ def write_output(path: Path, content: bytes) -> Path:
     """Write atomically: a reader never sees half a report, a failure leaves no partial file."""
     folder = path.parent
     if not folder.is_dir():
-        raise RcaError(f"folder {folder} does not exist: create it or choose another --out")
+        raise RcaError(f"folder {folder} does not exist: create it or choose another {option('out')}")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, UsageError
+from ..errors import NotFoundError, UsageError, option
 from ..models import Complaint, RootCause, Rule
 from .events import record
 from .keys import cause_key, get_cause, next_cause_number
@@ -57,7 +57,7 @@ def set_status(session: Session, key: str, status: str, actor: str, on: datetime
     old = cause.status
     check_transition(cause.key, old, status)
     if on is not None and status != FIXED:
-        raise UsageError("--on gives the fix date: use it with status fixed")
+        raise UsageError(f"{option('on')} gives the fix date: use it with status fixed")
     change = StatusChange(cause, old, status)
     record(session, cause.id, actor, "status", old, status)
     cause.status = status
@@ -171,7 +171,7 @@ def split(session: Session, key: str, actor: str, *, backend: str = "auto", min_
                            .order_by(Complaint.id)).all()
     if len(rows) < 2 * min_size:
         raise UsageError(f"{cause.key} has {len(rows)} complaints: too few to split into groups of "
-                         f"at least {min_size} (try --min-size)")
+                         f"at least {min_size} (try {option('min_size')})")
     texts = texts_to_cluster(rows)
     vectors = backends.get_backend(backend, random_state=random_state).fit_transform(texts)
     result = cluster_with_leftovers(vectors, min_size=min_size, random_state=random_state)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
                          known_problem_complaints, latest_complete_week, latest_week, week_labels,
                          weekly_counts)
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..models import CauseEvent, Complaint, RootCause
 from ..quotes import ChosenQuote, choose_quotes
 from ..redact import redact
@@ -34,7 +34,7 @@ def list_causes(session: Session, *, status: str | None = None, owner: str | Non
     if status is not None and status not in STATUS_FILTERS:
         raise UsageError(f"unknown status '{status}': statuses are {', '.join(CAUSE_STATUSES)} (or emerging)")
     if sort not in SORTS:
-        raise UsageError(f"--sort takes one of {', '.join(SORTS)}")
+        raise UsageError(f"{option('sort')} takes one of {', '.join(SORTS)}")
     period = period or latest_week(session)
     emerging = emerging_causes(session, period)
     known = known_problem_complaints(session)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from ..errors import as_option
 
 __all__ = ["DateParser"]
 
@@ -254,7 +255,7 @@ class DateParser:
                             "day-first by convention, so read as day-first")
         return cls(shape, False, guessed=True,
                    note="every date is ambiguous (day and month both <= 12); guessed "
-                        "month-first (US); use --dayfirst if the file is day-first")
+                        f"month-first (US); use {as_option('dayfirst')} if the file is day-first")
 
     def _make_fast(self, shape: _Shape | None) -> Callable[[str], datetime] | None:
         if shape is None:

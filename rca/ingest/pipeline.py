@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..db import Database
-from ..errors import DatabaseError, InputFileError, Interrupted, ProfileError, UsageError
+from ..errors import DatabaseError, InputFileError, Interrupted, ProfileError, UsageError, as_option
 from ..models import Complaint, ImportBatch
 from .dates import DateParser
 from .profiles import PROFILES, RowMapper, build_mapper, choose_profile, column_stats
@@ -117,11 +117,11 @@ def _resolve_mapper(table: RawTable, options: ImportOptions, stats) -> RowMapper
                 raise
             # With an explicit --map the user has told us the essential columns, so a
             # file no profile recognises is still importable through the generic one.
-            profile, reason = PROFILES["generic"], "no profile fits; the columns given with --map"
+            profile, reason = PROFILES["generic"], f"no profile fits; the columns given with {as_option('map')}"
     else:
         if options.profile not in PROFILES:
             raise UsageError(f"unknown profile '{options.profile}': choose one of auto, {', '.join(PROFILES)}")
-        profile, reason = PROFILES[options.profile], "chosen with --profile"
+        profile, reason = PROFILES[options.profile], f"chosen with {as_option('profile')}"
     return build_mapper(profile, table.columns, options.mapping, stats, need_date=need_date,
                         max_rating=options.max_rating, profile_reason=reason)
 
@@ -244,8 +244,8 @@ def _import_file(database: Database, path: str | os.PathLike, options: ImportOpt
 def _describe_dates(mapper: RowMapper, parser: DateParser, received_on: date | None) -> dict[str, Any]:
     column = mapper.field_columns.get("received_at")
     if received_on is not None:
-        given = (f"--received-on {received_on.isoformat()} for every row" if column is None
-                 else f"--received-on {received_on.isoformat()} for rows without a date in '{column}'")
+        given = (f"{as_option('received_on')} {received_on.isoformat()} for every row" if column is None
+                 else f"{as_option('received_on')} {received_on.isoformat()} for rows without a date in '{column}'")
     else:
         given = None
     return {"column": column, "format": parser.format, "order": _describe_date_order(parser),

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .pipeline import ImportSummary
 from .rows import (COLUMNS, _CONTENT_HASH, _EXTERNAL_ID, _FIELDS_HASH, _RECEIVED, _RowBuilder, _SOURCE_UPDATED, _Transformed)
+from ..errors import as_option
 
 
 # Any constant works; it only has to be the same for every rca process.
@@ -129,7 +130,7 @@ def _match_by_content(session: Session, build: _RowBuilder, rows: list[tuple], c
                 changed.append((complaint_id, values, adopt_id))
         else:
             skipped[f"already stored under source '{source}' (same text, customer and date); "
-                    f"import with --source {source} to update them"] += 1
+                    f"import with {as_option('source')} {source} to update them"] += 1
     return new_rows
 
 

@@ -39,7 +39,7 @@ from ..causes.keys import cause_key, next_cause_number
 from ..causes.lifecycle import NEW
 from ..causes.recurrence import flag_recurrences
 from ..db import Database
-from ..errors import UsageError
+from ..errors import UsageError, option
 from ..locks import cluster_lock
 from ..models import ClusterRun, Complaint, RootCause
 from .plan import Plan, Progress, Snapshot, make_plan, read_snapshot
@@ -63,9 +63,9 @@ class ClusterOptions:
 
     def __post_init__(self) -> None:
         if self.min_size < 2:
-            raise UsageError("--min-size must be at least 2")
+            raise UsageError(f"{option('min_size')} must be at least 2")
         if self.threshold is not None and not 0.0 < self.threshold < 1.0:
-            raise UsageError("--threshold is a cosine similarity between 0 and 1 (exclusive)")
+            raise UsageError(f"{option('threshold')} is a cosine similarity between 0 and 1 (exclusive)")
 
 
 @dataclass

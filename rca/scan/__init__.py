@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rca.errors import UsageError
+from rca.errors import UsageError, option
 from rca.models import Finding, ScanRun, utcnow
 
 from .facts import FactReader
@@ -50,15 +50,15 @@ class ScanOptions:
 
     def check(self) -> None:
         if self.rate <= 0 or self.rate > 50:
-            raise UsageError("--rate must be above 0 and at most 50 requests a second")
+            raise UsageError(f"{option('rate')} must be above 0 and at most 50 requests a second")
         if self.timeout <= 0:
-            raise UsageError("--timeout must be above 0 seconds")
+            raise UsageError(f"{option('timeout')} must be above 0 seconds")
         if self.max_bytes < 1000:
-            raise UsageError("--max-bytes must be at least 1000")
+            raise UsageError(f"{option('max_bytes')} must be at least 1000")
         if self.max_pages < 1:
-            raise UsageError("--max-pages must be at least 1")
+            raise UsageError(f"{option('max_pages')} must be at least 1")
         if self.base_url and not self.base_url.lower().startswith(("http://", "https://")):
-            raise UsageError(f"--base-url {self.base_url}: give the site's address, e.g. https://shop.example.com")
+            raise UsageError(f"{option('base_url')} {self.base_url}: give the site's address, e.g. https://shop.example.com")
 
 
 @dataclass
@@ -83,7 +83,7 @@ def read_accept_file(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise UsageError(f"--accept-file {path}: cannot be read ({exc.strerror or exc})") from exc
+        raise UsageError(f"{option('accept_file')} {path}: cannot be read ({exc.strerror or exc})") from exc
     return [word for line in lines if (word := line.split("#", 1)[0].strip())]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rca.errors import NotFoundError, UsageError
+from rca.errors import NotFoundError, UsageError, option
 from rca.models import FINDING_KINDS, FINDING_STATUSES, Complaint, Finding, RootCause, ScanRun
 
 
@@ -38,7 +38,7 @@ def cause_links(session: Session, findings: list[Finding]) -> dict[int, CauseLin
 def get_finding(session: Session, key: str) -> Finding:
     finding = session.scalar(select(Finding).where(Finding.key == key.strip().upper()))
     if finding is None:
-        raise NotFoundError(f"no finding {key}: `rca findings list --status all` lists them all")
+        raise NotFoundError(f"no finding {key}: `rca findings list {option('status')} all` lists them all")
     return finding
 
 

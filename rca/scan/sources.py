@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from rca.errors import UsageError
+from rca.errors import UsageError, as_option
 
 from .extract import PageText, extract_html, extract_markdown, extract_plain
 from .fetch import FetchFailed, Fetcher, FetchRefused, looks_binary, origin
@@ -184,7 +184,7 @@ class Reader:
             room = self.max_pages - len(collection.pages)
             if len(files) > room:
                 collection.skipped.append(Skipped(str(path), f"{len(files):,} pages: only the first {max(room, 0):,} "
-                                                              "were read (--max-pages)"))
+                                                              f"were read ({as_option('max_pages')})"))
                 files = files[:max(room, 0)]
             jobs = [(file, "/" + file.relative_to(path).as_posix(), site) for file in files]
             for loaded in self._load_all(jobs):
@@ -225,7 +225,7 @@ class Reader:
         folder = sitemap.parent
         for loc in locs:
             if self._full(collection):
-                collection.skipped.append(Skipped(str(sitemap), f"more than {self.max_pages:,} pages (--max-pages)"))
+                collection.skipped.append(Skipped(str(sitemap), f"more than {self.max_pages:,} pages ({as_option('max_pages')})"))
                 return
             site = self.base_url or origin(loc)
             collection.add_root(site, folder)
@@ -280,7 +280,7 @@ class Reader:
             self._read_remote_sitemap(url, collection, depth=0)
             return
         if self._full(collection):
-            collection.skipped.append(Skipped(url, f"more than {self.max_pages:,} pages (--max-pages)"))
+            collection.skipped.append(Skipped(url, f"more than {self.max_pages:,} pages ({as_option('max_pages')})"))
             return
         fetcher = collection.fetcher
         try:

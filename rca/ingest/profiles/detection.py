@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ...errors import ProfileError
+from ...errors import ProfileError, option
 
 from .base import Profile
 from .columns import ColumnStats
@@ -80,9 +80,9 @@ def choose_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None =
     raise ProfileError(
         f"no import profile fits this file's columns: {shown}{more}. "
         "rca needs a text column (body or subject) and a date column (received_at); "
-        'name them with --map, e.g. --map "Column Name=body" --map "Date Column=received_at", '
-        "or date every row with --received-on YYYY-MM-DD, "
-        f"or choose --profile ({', '.join(PROFILES)})")
+        f'name them with {option("map")}, e.g. {option("map")} "Column Name=body" {option("map")} "Date Column=received_at", '
+        f"or date every row with {option('received_on')} YYYY-MM-DD, "
+        f"or choose {option('profile')} ({', '.join(PROFILES)})")
 
 
 def detect_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None = None) -> Profile:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ...errors import ProfileError
+from ...errors import ProfileError, as_option, option
 from ...export import plain_value
 
 from .base import Profile
@@ -223,12 +223,12 @@ def build_mapper(profile: Profile, columns: list[str], overrides: Mapping[str, s
         if actual is None:
             close = difflib.get_close_matches(col, columns, n=3, cutoff=0.6)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise ProfileError(f"the file has no column '{col}' (for --map '{col}={f}'){hint} "
+            raise ProfileError(f"the file has no column '{col}' (for {option('map')} '{col}={f}'){hint} "
                                f"Columns are: {', '.join(columns)}")
         chosen[f] = actual
     auto = _resolve(profile, index, taken=chosen.values())
     field_columns = {f: chosen.get(f) or auto[f] for f in FIELDS if f in chosen or f in auto}
-    how = {f: "--map" for f in chosen}
+    how = {f: as_option("map") for f in chosen}
     warnings: list[str] = []
     if stats:
         _judge_by_content(field_columns, chosen, stats, how, warnings)
@@ -238,9 +238,9 @@ def build_mapper(profile: Profile, columns: list[str], overrides: Mapping[str, s
             missing.append("a text column (body or subject)")
         if REQUIRED_DATE not in field_columns and need_date:
             missing.append("a date column (received_at)")
-        fix = ('name it with --map, e.g. --map "Column Name=body"' if len(missing) > 1 or "text" in missing[0]
-               else 'name it with --map "Column Name=received_at", or date every row with '
-                    "--received-on YYYY-MM-DD (the day the export was made)")
+        fix = (f'name it with {option("map")}, e.g. {option("map")} "Column Name=body"' if len(missing) > 1 or "text" in missing[0]
+               else f'name it with {option("map")} "Column Name=received_at", or date every row with '
+                    f"{option('received_on')} YYYY-MM-DD (the day the export was made)")
         raise ProfileError(
             f"the {profile.name} profile finds no {' and no '.join(missing)} in this file "
             f"(columns: {', '.join(columns) or 'none'}); {fix}")
@@ -266,12 +266,12 @@ def _judge_by_content(field_columns: dict[str, str], chosen: Mapping[str, str],
                 f"about {body_stats.mean_words:.0f} words each, while '{longer}' holds free text "
                 f"(about {stats[longer].mean_words:.0f} words)")
         if "body" in chosen:
-            warnings.append(f"body: {what}; is --map '{body}=body' right?")
+            warnings.append(f"body: {what}; is {as_option('map')} '{body}=body' right?")
         else:
             field_columns["body"] = longer
             how["body"] = f"by content: {what}"
             warnings.append(f"body read from '{longer}', not '{body}': {what}; "
-                            f"--map '{body}=body' if '{body}' is the complaint text")
+                            f"{as_option('map')} '{body}=body' if '{body}' is the complaint text")
     status = field_columns.get("status")
     status_stats = stats.get(status) if status else None
     if status_stats is not None and not _looks_like_statuses(status_stats):
@@ -281,4 +281,4 @@ def _judge_by_content(field_columns: dict[str, str], chosen: Mapping[str, str],
         else:
             del field_columns["status"]
             warnings.append(f"'{status}' is not read as the status: its values are not ticket statuses "
-                            f"({shown}, ...); it is kept as extra data. --map '{status}=status' reads it anyway")
+                            f"({shown}, ...); it is kept as extra data. {as_option('map')} '{status}=status' reads it anyway")

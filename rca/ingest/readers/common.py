@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from typing import TYPE_CHECKING
+from ...errors import as_option
 
 if TYPE_CHECKING:
     from .blocks import Block, BlockLayout
@@ -226,7 +227,7 @@ def _distinct_identifiers(header: list[str]) -> tuple[list[str], list[str]]:
                 new += "'"
             taken.add(new)
             notes.append(f"the column '{name}' appears more than once: copy {count} is read as '{new}' "
-                         f"(the first '{name}' is the one profiles use; --map '{new}=FIELD' picks another)")
+                         f"(the first '{name}' is the one profiles use; {as_option('map')} '{new}=FIELD' picks another)")
             renamed.append(new)
         else:
             renamed.append(name)
