@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from rca.scan.vocabulary import FINDING_KINDS, FINDING_STATUSES
+
 from .context import AppContext, pass_app
 from .output import emit, format_option
 
 LIST_COLUMNS = ["key", "kind", "status", "pages", "reported", "title"]
-STATUSES = ["open", "fixed", "ignored", "all"]
-KINDS = ["typo", "conflict", "broken_link", "missing_image"]
+STATUSES = [*FINDING_STATUSES, "all"]
+KINDS = list(FINDING_KINDS)
 PAGES_SHOWN = 5
 
 

@@ -16,11 +16,12 @@ from typing import Any
 
 import click
 
-from rca.export import plain_value, write_csv, write_json
+from rca.export import WRITERS, plain_value
 
+TABLE = "table"  # for people, on a terminal; the other formats are rca.export's writers
 format_option = click.option(
-    "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
-    show_default=True, help="table for people; json or csv for other programs and spreadsheets.")
+    "--format", "output_format", type=click.Choice([TABLE, *WRITERS]), default=TABLE,
+    show_default=True, help=f"table for people; {' or '.join(WRITERS)} for other programs and spreadsheets.")
 
 
 def terminal_text(text: Any) -> str:
@@ -57,10 +58,8 @@ def info(message: str) -> None:
 
 def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], output_format: str,
          *, headers: Mapping[str, str] | None = None, empty_message: str = "Nothing to show.") -> None:
-    if output_format == "json":
-        write_json(rows, columns, sys.stdout)
-    elif output_format == "csv":
-        write_csv(rows, columns, sys.stdout)
+    if output_format in WRITERS:
+        WRITERS[output_format](rows, columns, sys.stdout)
     elif not rows:
         info(empty_message)
     else:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from .causes.lifecycle import RECURRING
 from .errors import UsageError, option
 from .models import Complaint, RootCause
 
@@ -268,7 +269,7 @@ def period_summary(session: Session, period: Period, figures: list[CauseFigures]
     return PeriodSummary(
         period=period, complaints=complaints, customers=customers, unassigned=unassigned,
         new_causes=sum(1 for f in figures if f.first_seen and period.contains(f.first_seen)),
-        recurring_causes=sum(1 for f in figures if f.status == "recurring"),
+        recurring_causes=sum(1 for f in figures if f.status == RECURRING),
         fixed_in_period=len(fixed), top5_share=top_share(figures, complaints),
         median_days_to_fix=statistics.median(days) if days else None)
 

@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, ProgrammingError,
+from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError,
                             SQLAlchemyError)
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -340,7 +340,22 @@ def translated_errors(where: str) -> Iterator[None]:
     except ProgrammingError:
         raise
     except (DBAPIError, sqlite3.Error, OverflowError) as exc:
-        raise translate_operational_error(exc, where) from exc
+        translated = translate_operational_error(exc, where)
+        if isinstance(exc, OperationalError):
+            translated = DriverDatabaseError(str(translated), exc)
+        raise translated from exc
+
+
+class DriverDatabaseError(DatabaseError, OperationalError):
+    """A DatabaseError (one clear line, in rca's error tree) that is still the driver's OperationalError,
+    with its statement and original error, for code written against SQLAlchemy."""
+
+    def __init__(self, message: str, original: OperationalError):
+        OperationalError.__init__(self, original.statement, original.params, original.orig)
+        Exception.__init__(self, message)
+
+    def __reduce__(self):  # pickles (a worker's failure) as the message it shows
+        return DatabaseError, (str(self),)
 
 
 def translate_operational_error(exc: SQLAlchemyError | sqlite3.Error | OverflowError, where: str) -> DatabaseError:

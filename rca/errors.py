@@ -40,7 +40,7 @@ class RcaError(Exception):
     def render(self, spell: Callable[[str], str] = as_option) -> str:
         # Messages quote file content (column names, values) that may hold line
         # breaks or control characters; an error is always one printable line.
-        text = render_settings(super().__str__(), spell)
+        text = render_settings(Exception.__str__(self), spell)
         return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
     def __str__(self) -> str:

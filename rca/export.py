@@ -104,6 +104,11 @@ def write_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream
     return len(items)
 
 
+# The data formats rows can be written in, by name: adding one is a writer here
+# (rows, columns, stream) -> count; the CLI's --format choices follow.
+WRITERS = {"json": write_json, "csv": write_csv}
+
+
 # --------------------------------------------------------------------------- output files
 
 # What rca's own reports carry (reports/templates/base.html: <meta name="author" content="rca">,

@@ -34,7 +34,7 @@ NAMING_CONVENTION = {
 }
 
 # Vocabularies live with what they mean: cause statuses in rca.causes.lifecycle,
-# defect types in rca.defects, finding kinds and statuses below.
+# defect types in rca.defects, finding kinds and statuses in rca.scan.vocabulary.
 ASSIGNED_BY = ("model", "manual", "rule")
 
 
@@ -269,10 +269,6 @@ class ComplaintEmbedding(Base):
 
 
 __all__.append("ComplaintEmbedding")
-
-
-FINDING_KINDS = ("typo", "conflict", "broken_link", "missing_image")
-FINDING_STATUSES = ("open", "fixed", "ignored")
 
 
 class ScanRun(Base):

@@ -130,68 +130,89 @@ class Plan:
 def make_plan(snapshot: Snapshot, vectors: np.ndarray | None, *, threshold: float, min_size: int,
               random_state: int, params: dict, say: Progress) -> Plan:
     """The run's decisions; ``vectors`` are the snapshot's texts in this run's space (None: no candidates)."""
-    from ..clustering.algorithm import cluster_with_leftovers, run_warnings
-
-    candidates, member_rows = snapshot.candidates, snapshot.member_rows
+    candidates = snapshot.candidates
     plan = Plan(snapshot.started_at, None, params, [r.id for r in candidates],
                 existing={c.id: (c.key, c.title, c.status) for c in snapshot.causes})
     if not candidates:
         plan.existing = {}
         return plan
     plan.window_end = max(r.received_at for r in candidates)
-    member_vectors, candidate_vectors = vectors[: len(member_rows)], vectors[len(member_rows):]
+    space = _Space(snapshot, vectors)
+    claimed = _claim(plan, space, threshold)
+    _group_unclaimed(plan, space, np.flatnonzero(~claimed), threshold=threshold, min_size=min_size,
+                     random_state=random_state, say=say)
+    say("describing causes")
+    _describe(plan, snapshot, vectors)
+    return plan
 
-    # 1. Existing causes claim what is close enough to their centroid.
-    member_causes = {row.cause_id for row in member_rows}
-    cause_ids = [c.id for c in snapshot.causes if c.id in member_causes]
-    claimed = np.zeros(len(candidates), dtype=bool)
-    centroids: np.ndarray | None = None
-    if cause_ids:
-        member_cause = np.array([row.cause_id for row in member_rows])
-        centroids = np.vstack([_unit(member_vectors[member_cause == cid].mean(axis=0)) for cid in cause_ids])
-        similarity = candidate_vectors @ centroids.T
-        best = similarity.argmax(axis=1)
-        best_similarity = similarity[np.arange(len(candidates)), best]
-        claimed = best_similarity >= threshold
-        for index in np.flatnonzero(claimed):
-            plan.to_existing[candidates[index].id] = (cause_ids[best[index]], float(best_similarity[index]))
 
-    # 2. What no cause claims is clustered; big enough groups become new causes,
-    #    unless a group as a whole is plainly one existing cause (see GROUP_MARGIN).
-    rest = np.flatnonzero(~claimed)
+class _Space:
+    """The snapshot in this run's space: candidate vectors and the known causes' unit centroids."""
+
+    def __init__(self, snapshot: Snapshot, vectors: np.ndarray):
+        member_rows = snapshot.member_rows
+        self.snapshot = snapshot
+        self.candidates = snapshot.candidates
+        self.candidate_texts = snapshot.texts[len(member_rows):]
+        member_vectors, self.candidate_vectors = vectors[: len(member_rows)], vectors[len(member_rows):]
+        member_causes = {row.cause_id for row in member_rows}
+        # Causes with members in the sample, oldest first (ties go to the older cause).
+        self.cause_ids = [c.id for c in snapshot.causes if c.id in member_causes]
+        self.centroids: np.ndarray | None = None
+        if self.cause_ids:
+            member_cause = np.array([row.cause_id for row in member_rows])
+            self.centroids = np.vstack([_unit(member_vectors[member_cause == cid].mean(axis=0))
+                                        for cid in self.cause_ids])
+
+
+def _claim(plan: Plan, space: _Space, threshold: float) -> np.ndarray:
+    """1. Existing causes claim what is close enough to their centroid; returns which candidates they claimed."""
+    claimed = np.zeros(len(space.candidates), dtype=bool)
+    if space.centroids is None:
+        return claimed
+    similarity = space.candidate_vectors @ space.centroids.T
+    best = similarity.argmax(axis=1)
+    best_similarity = similarity[np.arange(len(space.candidates)), best]
+    claimed = best_similarity >= threshold
+    for index in np.flatnonzero(claimed):
+        plan.to_existing[space.candidates[index].id] = (space.cause_ids[best[index]], float(best_similarity[index]))
+    return claimed
+
+
+def _group_unclaimed(plan: Plan, space: _Space, rest: np.ndarray, *, threshold: float, min_size: int,
+                     random_state: int, say: Progress) -> None:
+    """2. What no cause claims is clustered; big enough groups become new causes,
+    unless a group as a whole is plainly one existing cause (see GROUP_MARGIN)."""
+    from ..clustering.algorithm import cluster_with_leftovers, run_warnings
+
+    params, candidates, vectors = plan.params, space.candidates, space.candidate_vectors
     joined_members = 0
     params["group_margin"] = GROUP_MARGIN
     if len(rest) >= min_size:
         say(f"clustering {len(rest):,} complaints no cause claims")
-        clustered = cluster_with_leftovers(candidate_vectors[rest], min_size=min_size, random_state=random_state)
+        clustered = cluster_with_leftovers(vectors[rest], min_size=min_size, random_state=random_state)
         plan.silhouette = clustered.silhouette
         params["clustering"] = clustered.params
-        candidate_texts = snapshot.texts[len(member_rows):]
-        params["warnings"] = run_warnings([candidate_texts[i] for i in rest], clustered.labels, min_size)
+        params["warnings"] = run_warnings([space.candidate_texts[i] for i in rest], clustered.labels, min_size)
         groups_joined = 0
         for label in range(clustered.n_clusters):
             positions = rest[clustered.labels == label]
-            centre = _unit(candidate_vectors[positions].mean(axis=0))
-            known = None if centroids is None else _known_cause_of_group(centre, centroids, threshold)
+            centre = _unit(vectors[positions].mean(axis=0))
+            known = None if space.centroids is None else _known_cause_of_group(centre, space.centroids, threshold)
             if known is not None:
                 # Each member keeps its own similarity to the cause it joins (below the
                 # threshold: that is why no cause claimed it alone).
-                for p, s in zip(positions, candidate_vectors[positions] @ centroids[known]):
-                    plan.to_existing[candidates[p].id] = (cause_ids[known], float(s))
+                for p, s in zip(positions, vectors[positions] @ space.centroids[known]):
+                    plan.to_existing[candidates[p].id] = (space.cause_ids[known], float(s))
                 groups_joined += 1
                 joined_members += len(positions)
                 continue
-            sims = candidate_vectors[positions] @ centre
+            sims = vectors[positions] @ centre
             plan.new_causes.append(NewCause([candidates[p].id for p in positions], [float(s) for s in sims]))
         params["groups_joined_existing"] = groups_joined
         params["complaints_joined_in_groups"] = joined_members
     plan.new_causes.sort(key=lambda group: (-len(group.members), group.members[0]))
     plan.unassigned = int(len(rest) - joined_members - sum(len(g.members) for g in plan.new_causes))
-
-    # 3. Describe every cause this run touched: words, representatives, dates, types.
-    say("describing causes")
-    _describe(plan, snapshot, vectors)
-    return plan
 
 
 def _known_cause_of_group(centre: np.ndarray, centroids: np.ndarray, threshold: float) -> int | None:
@@ -214,7 +235,7 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 def _describe(plan: Plan, snapshot: Snapshot, vectors: np.ndarray) -> None:
-    """Keywords and representative complaints, in this run's space, for every touched cause.
+    """3. Keywords and representative complaints, in this run's space, for every touched cause.
 
     Positions index the snapshot's rows: its members, then its candidates.
     """

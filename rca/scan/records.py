@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rca.errors import NotFoundError, UsageError, option
-from rca.models import FINDING_KINDS, FINDING_STATUSES, Complaint, Finding, RootCause, ScanRun
+from rca.models import Complaint, Finding, RootCause, ScanRun
+
+from .vocabulary import FINDING_KINDS, FINDING_STATUSES
 
 
 @dataclass
