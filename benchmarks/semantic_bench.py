@@ -331,16 +331,23 @@ def weekly(argv: list[str]) -> int:
     print(f"# imported {n:,} complaints in {time.perf_counter() - start:.0f}s", flush=True)
 
     made: list = []
+    cached: list = []
 
     def backend_factory(name, random_state=0):
         backend = get_backend(name, random_state=random_state)
-        made.append(backend)  # to read how many texts it embedded and found cached
+        made.append(backend)  # to read how many texts it embedded
         return backend
 
     import rca.clustering.backends as backends_module  # run_clustering imports get_backend from here
+    import rca.clustering.cache as cache_module  # and wraps the backend in the cache with this
 
-    original = backends_module.get_backend
-    backends_module.get_backend = backend_factory
+    def cache_factory(backend, database, ids, progress=None):
+        wrapper = original_cache(backend, database, ids, progress)
+        cached.append(wrapper)  # to read how many vectors it found cached
+        return wrapper
+
+    original, original_cache = backends_module.get_backend, cache_module.with_embedding_cache
+    backends_module.get_backend, cache_module.with_embedding_cache = backend_factory, cache_factory
     try:
         options = tracking.ClusterOptions(backend="semantic", window_days=None)
         for label in ("cold: first run, empty cache", "warm: after importing the new complaints"):
@@ -349,12 +356,12 @@ def weekly(argv: list[str]) -> int:
             start = time.perf_counter()
             result = tracking.run_clustering(database, options)
             seconds = time.perf_counter() - start
-            inner = made[-1]
+            inner, wrapper = made[-1], cached[-1]
             print(f"{label:<42} considered {result.considered:>7,}  embedded {inner.embedded:>7,}  "
-                  f"cache hits {inner.cache_hits:>7,}  to existing {result.assigned_existing:>6,}  "
+                  f"cache hits {wrapper.cache_hits:>7,}  to existing {result.assigned_existing:>6,}  "
                   f"new causes {result.new_causes:>3}  {seconds:>7.1f}s", flush=True)
     finally:
-        backends_module.get_backend = original
+        backends_module.get_backend, cache_module.with_embedding_cache = original, original_cache
     print(f"# database kept in {folder}")
     return 0
 

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 
 from cli.main import cli
 from rca.causes import curation, queries
-from rca.errors import InvalidTransitionError, NotFoundError, UsageError
-from rca.causes.lifecycle import TRANSITIONS
+from rca.causes.lifecycle import CAUSE_STATUSES, TRANSITIONS
 from rca.causes.recurrence import flag_recurrences
-from rca.causes.lifecycle import CAUSE_STATUSES
+from rca.errors import InvalidTransitionError, NotFoundError, UsageError
 from rca.models import Complaint, Rule
 
 from .factories import Factory, utc
