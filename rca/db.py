@@ -6,6 +6,7 @@ Nothing connects at import time: callers build a :class:`Database` from a URL
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import fcntl
 import importlib.resources
@@ -16,11 +17,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError,
@@ -38,7 +34,10 @@ def migrations_path() -> Path:
     return Path(str(importlib.resources.files("migrations")))
 
 
-def alembic_config(connection=None) -> Config:
+def alembic_config(connection=None):
+    # Alembic loads only to migrate: every other command reads the revisions below (issue #15).
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_path()))
     if connection is not None:
@@ -46,8 +45,33 @@ def alembic_config(connection=None) -> Config:
     return cfg
 
 
+# Each migration script says ``revision = '0007'`` and ``down_revision = '0004'``
+# (Alembic's own format): read with a pattern, a command that only checks the
+# schema needs no Alembic, whose import costs more than the command itself.
+# tests/test_foundation.py checks the result against Alembic's ScriptDirectory.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+def migration_graph() -> dict[str, tuple[str, ...]]:
+    """Every revision of migrations/versions and the revisions it follows."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in sorted((migrations_path() / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        graph[ast.literal_eval(found["revision"])] = () if down is None else (down,) if isinstance(down, str) \
+            else tuple(down)
+    return graph
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    graph = migration_graph()
+    heads = set(graph) - {down for downs in graph.values() for down in downs}
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}): "
+                            "a broken rca install; reinstall rca")
+    return heads.pop()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -163,8 +187,15 @@ class Database:
     # -- schema -----------------------------------------------------------
 
     def current_revision(self) -> str | None:
-        with translated_errors(self.display_url), self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+        """The revision Alembic recorded (its alembic_version table); None for an empty database."""
+        with self.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if len(versions) > 1:
+            raise DatabaseError(f"{self.display_url} records several schema revisions ({', '.join(versions)}): "
+                                "it was not migrated by rca")
+        return versions[0] if versions else None
 
     def table_names(self) -> list[str]:
         with self.engine.connect() as connection:
@@ -176,7 +207,7 @@ class Database:
             before = self.current_revision()
             self._refuse_unknown(before)
             with self.engine.begin() as connection:
-                _migrate(command.upgrade, connection, revision)
+                _migrate("upgrade", connection, revision)
             return before, self.current_revision()
 
     def downgrade(self, revision: str) -> tuple[str | None, str | None]:
@@ -184,7 +215,7 @@ class Database:
             before = self.current_revision()
             self._refuse_unknown(before)
             with self.engine.begin() as connection:
-                _migrate(command.downgrade, connection, revision)
+                _migrate("downgrade", connection, revision)
             return before, self.current_revision()
 
     def schema_state(self) -> str:
@@ -220,7 +251,7 @@ class Database:
                         raise DatabaseError(f"{self.display_url} holds tables but is not an rca database: "
                                             f"choose an empty database with {option('db')}")
                     with self.engine.begin() as connection:
-                        _migrate(command.upgrade, connection, "head")
+                        _migrate("upgrade", connection, "head")
                     return True
             if current == head:
                 return False
@@ -235,12 +266,16 @@ class Database:
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(migration_graph())
 
 
-def _migrate(step, connection, revision: str) -> None:
+def _migrate(step: str, connection, revision: str) -> None:
+    """Alembic's ``upgrade`` or ``downgrade`` command to ``revision``, on ``connection``."""
+    from alembic import command
+    from alembic.util import CommandError
+
     try:
-        step(alembic_config(connection), revision)
+        getattr(command, step)(alembic_config(connection), revision)
     except CommandError as exc:
         raise DatabaseError(f"cannot migrate to revision '{revision}' ({exc}): "
                             "`rca db current` shows where the database is") from None

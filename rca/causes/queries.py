@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,12 +17,17 @@ from ..analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures,
                          weekly_counts)
 from ..errors import UsageError, option
 from ..models import CauseEvent, Complaint, RootCause
-from ..quotes import ChosenQuote, choose_quotes
-from ..redact import redact
 from .keys import get_cause
 from .lifecycle import CAUSE_STATUSES, FIXED, FIXED_STATUSES
 from .listing import EMERGING, SORTS, STATUS_FILTERS
 from .recurrence import complaints_since_fix
+
+if TYPE_CHECKING:
+    from ..quotes import ChosenQuote
+
+# rca.quotes and rca.redact load in the functions that quote or show complaint
+# text: `rca causes list` needs neither, and redaction's patterns take a
+# tenth of a second to compile (issue #15).
 
 
 VERIFY_AFTER_DAYS = 14
@@ -88,6 +93,8 @@ def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
                func.max(Complaint.received_at)).where(Complaint.cause_id == cause.id)).one()
     series = weekly_counts(session, last, weeks, cause_ids=[cause.id]).get(cause.id, [0] * weeks)
     report_period = latest_complete_week(session)  # the period `rca report` quotes by default
+    from ..quotes import choose_quotes
+
     quotes = choose_quotes(session, cause.id, cause.keywords, report_period)
     merged = merged_keys(session, cause.id)
     return CauseDetail(cause, total, customers, week_labels(last, weeks), series, quotes, report_period,
@@ -146,6 +153,8 @@ def list_complaints(session: Session, *, cause: str | None = None, unassigned: b
                     limit: int = 50) -> list[dict[str, Any]]:
     """Complaints for display, text redacted again (a database imported by an older rca
     holds kinds it did not redact yet)."""
+    from ..redact import redact
+
     query = select(Complaint, RootCause.key).outerjoin(RootCause, Complaint.cause_id == RootCause.id)
     if cause is not None:
         query = query.where(Complaint.cause_id == get_cause(session, cause).id)

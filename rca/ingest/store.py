@@ -1,4 +1,5 @@
-"""Writing built rows: new complaints in one round trip, updates merged field by field, duplicates found by id or content (SQLite and PostgreSQL each their fastest way)."""
+"""Writing built rows: new complaints in one round trip, updates merged field by field, duplicates
+found by id or content (SQLite and PostgreSQL each their fastest way)."""
 
 from __future__ import annotations
 
