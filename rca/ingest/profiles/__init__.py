@@ -19,14 +19,24 @@ one entry there), ``columns`` (what columns hold, by content), ``detection``
 and ``mapper``.
 """
 
-from .base import Profile, SkipRule
-from .columns import ColumnStats, column_stats
-from .converters import html_to_text, to_tags
-from .detection import choose_profile, detect_profile
-from .fields import DEFAULT_MAX_RATING, FIELDS, REQUIRED_DATE, REQUIRED_TEXT, normalize_column
-from .helpdesks import PROFILES
-from .mapper import MappedRow, RowMapper, RowSkipped, build_mapper
+from __future__ import annotations
 
-__all__ = ["FIELDS", "REQUIRED_TEXT", "REQUIRED_DATE", "DEFAULT_MAX_RATING", "Profile", "PROFILES",
-           "MappedRow", "RowMapper", "RowSkipped", "SkipRule", "detect_profile", "build_mapper",
-           "normalize_column", "html_to_text", "to_tags", "column_stats", "choose_profile", "ColumnStats"]
+import importlib
+
+# The names below load their module on first use: `rca import --help` reads
+# PROFILES and FIELDS without loading the mapper (issue #15).
+_EXPORTS = {
+    "Profile": "base", "SkipRule": "base", "ColumnStats": "columns", "column_stats": "columns",
+    "html_to_text": "converters", "to_tags": "converters", "choose_profile": "detection",
+    "detect_profile": "detection", "DEFAULT_MAX_RATING": "fields", "FIELDS": "fields",
+    "REQUIRED_DATE": "fields", "REQUIRED_TEXT": "fields", "normalize_column": "fields",
+    "PROFILES": "helpdesks", "MappedRow": "mapper", "RowMapper": "mapper", "RowSkipped": "mapper",
+    "build_mapper": "mapper",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
