@@ -17,15 +17,17 @@ variant whose intent comes only after a 150-word-piece preamble, the case
 truncation cannot handle.  Quality is nearest-centroid accuracy against
 intent centroids made from test.csv's short texts.
 
-``variants`` times every variant of rca.clustering.semantic against the
-path rca used before (sentence-transformers on torch, first 128 word pieces)
-in the same process on the same texts: 1,024 banking77 test texts and 300
-CFPB narratives (``../shared/data/cfpb``), interleaved so load on a shared
-machine hits all alike. Then quality on banking77 test.csv and each CFPB
-file on its Issue label: NMI of rca's own clustering (k chosen) and of
-KMeans given the true k (mean of 5 seeds, the vectors' quality without the
-k choice). ``--cache DIR`` keeps each set's vectors per variant there, so
-a second run only re-times.
+``variants`` times the variants of rca.clustering.semantic (fp32 and int8
+reading the whole text, int8 its first 128 word pieces) against the path rca
+used before (sentence-transformers on torch, first 128 word pieces) in the
+same process on the same texts, as a run prepares them (rca.tracking): 1,024
+banking77 test texts and 300 CFPB narratives (``../shared/data/cfpb``), in 3
+interleaved rounds (``--rounds N``) so load on a shared machine hits all
+alike; medians. Then quality on banking77 test.csv and every labelled set
+benchmarks/quality_bench.py scores (each CFPB file on Issue and Sub-issue):
+NMI of rca's own clustering (k chosen) and of KMeans given the true k (mean
+of 5 seeds, the vectors' quality without the k choice). ``--cache DIR`` keeps
+each set's vectors per variant there, so a second run only re-times.
 
 ``weekly`` builds a database from sample_data's generator (N complaints, then
 M newer ones imported afterwards) and times run_clustering with the semantic
