@@ -39,19 +39,24 @@ def child_cluster(url: str, backend: str) -> None:
     from rca.runs.tracking import ClusterOptions, run_clustering
 
     database = open_database(url)
-    heard: list[tuple[float, str]] = []  # (when, first word of what the run said)
-    started = time.perf_counter()
+    # (wall clock, CPU seconds of this process, first word of what the run said)
+    heard: list[tuple[float, float, str]] = []
+    started, started_cpu = time.perf_counter(), time.process_time()
     result = run_clustering(database, ClusterOptions(backend=backend, window_days=None),
-                            progress=lambda message: heard.append((time.perf_counter(), message.split()[0])))
-    ended = time.perf_counter()
+                            progress=lambda message: heard.append((time.perf_counter(), time.process_time(),
+                                                                   message.split()[0])))
+    ended, ended_cpu = time.perf_counter(), time.process_time()
     # A phase lasts from what the run says when it starts it to what it says next.
     phase_of = {"loading": "loading", "vectorizing": "embedding", "embedded": "embedding",
                 "clustering": "clustering", "describing": "describing", "saving": "saving"}
     phases: dict[str, float] = {}
-    for (when, word), (until, _) in zip(heard, heard[1:] + [(ended, "")]):
+    cpu: dict[str, float] = {}  # on a shared machine the CPU seconds say more than the wall clock
+    for (when, when_cpu, word), (until, until_cpu, _) in zip(heard, heard[1:] + [(ended, ended_cpu, "")]):
         phase = phase_of.get(word, word)
         phases[phase] = phases.get(phase, 0.0) + until - when
-    print(json.dumps({"seconds": ended - started, "phases": phases, "considered": result.considered,
+        cpu[phase] = cpu.get(phase, 0.0) + until_cpu - when_cpu
+    print(json.dumps({"seconds": ended - started, "cpu_seconds": ended_cpu - started_cpu, "phases": phases,
+                      "cpu_phases": cpu, "considered": result.considered,
                       "to_existing": result.assigned_existing, "new_causes": result.new_causes,
                       "unassigned": result.unassigned, "silhouette": result.silhouette,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -81,6 +86,8 @@ def report(label: str, result: dict) -> None:
           f"{result['new_causes']} new causes, {result['unassigned']:,} unassigned"
           + (f", silhouette {result['silhouette']:.2f}" if result["silhouette"] is not None else ""))
     print(f"{'':<16} " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result["phases"].items()))
+    print(f"{'':<16} CPU {result['cpu_seconds']:.1f} s: "
+          + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result["cpu_phases"].items()))
 
 
 def main() -> None:

