@@ -20,7 +20,7 @@ intent centroids made from test.csv's short texts.
 ``variants`` times the variants of rca.clustering.semantic (fp32 and int8
 reading the whole text, int8 its first 128 word pieces) against the path rca
 used before (sentence-transformers on torch, first 128 word pieces) in the
-same process on the same texts, as a run prepares them (rca.tracking): 1,024
+same process on the same texts, as a run prepares them (rca.runs.texts): 1,024
 banking77 test texts and 300 CFPB narratives (``../shared/data/cfpb``), in 3
 interleaved rounds (``--rounds N``) so load on a shared machine hits all
 alike; medians. Then quality on banking77 test.csv and every labelled set
@@ -178,9 +178,9 @@ def _quality(vectors: np.ndarray, labels: list[str]) -> tuple[float, int, float]
 
 
 def _as_rca_embeds(texts: list[str]) -> list[str]:
-    """What a run hands the backend for these complaint bodies (rca.tracking.texts_to_cluster)."""
+    """What a run hands the backend for these complaint bodies (rca.runs.texts.texts_to_cluster)."""
     from rca.textnoise import prepare_texts
-    from rca.tracking import complaint_text
+    from rca.runs.texts import complaint_text
 
     return prepare_texts([complaint_text(None, t) for t in texts])
 
@@ -209,7 +209,7 @@ def variants(argv: list[str]) -> int:
         embedder.embed(["warm up the model"])
     print(f"# {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
           f"(other work on the machine slows every row; compare rows within a run)")
-    # Both paths get what a run embeds: the prepared complaint text (rca.tracking).
+    # Both paths get what a run embeds: the prepared complaint text (rca.runs.texts).
     timed = {"short (banking77 test, first 1,024)": _as_rca_embeds(banking_test[:1024]),
              "CFPB narratives (first 300)": _as_rca_embeds([t for texts, _ in cfpb.values() for t in texts][:300])}
     tokenizer = load_tokenizer()
