@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from rca.export import check_output_path
+from reports.kinds import KINDS
 
 from . import options as checked
 from .context import AppContext, pass_app
@@ -14,7 +15,7 @@ from .output import echo, info
 
 
 @click.command("report")
-@click.option("--kind", type=click.Choice(["executive", "team"]), default="executive", show_default=True,
+@click.option("--kind", type=click.Choice(KINDS), default=KINDS[0], show_default=True,
               help="executive: 1-3 pages for leaders; team: every cause in detail for team leads.")
 @click.option("--period", metavar="2026-W47", callback=checked.period_callback,
               help="ISO week to report (default: the last complete week in the data; a partial one is labelled "

@@ -5,51 +5,27 @@
 
 Dependencies point one way: cli -> reports -> rca. Nothing here prints or uses click.
 WeasyPrint and matplotlib are imported only when a report is rendered.
+
+One module a job: ``kinds`` (the report kinds), ``model`` (what a report
+shows, from rca's figures), ``findings`` (the section on our own pages),
+``charts``, ``text`` and ``glyphs`` (what is drawn and written), ``render``
+(HTML, PDF and the files), ``document`` (a report built, rendered and
+written). A new section is a dataclass and a builder in ``model`` (or a
+module of its own, like ``findings``) and a block in ``templates/``.
+The names below load their module on first use, so importing the package is light.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from pathlib import Path
+import importlib
 
-from .model import KINDS, build_report, period_note, resolve_period
-from .render import default_filename, html_to_pdf, output_format, render_html, write_output
-
-__all__ = ["KINDS", "build_report", "default_filename", "render_html", "html_to_pdf", "resolve_period",
-           "write_report", "render_report"]
+_EXPORTS = {"KINDS": "kinds", "build_report": "model", "resolve_period": "model", "default_filename": "render",
+            "render_html": "render", "html_to_pdf": "render", "write_report": "document",
+            "render_report": "document"}
+__all__ = sorted(_EXPORTS)
 
 
-def render_report(session, kind: str = "executive", *, period: str | None = None, date_from: date | None = None,
-                  date_to: date | None = None, weeks: int = 12, fmt: str = "pdf",
-                  say: Callable[[str], None] | None = None) -> tuple[str, bytes]:
-    """(period label, the report as PDF or HTML bytes); ``say`` hears which period was chosen and why."""
-    chosen = resolve_period(session, period, date_from, date_to)
-    note = period_note(session, chosen, asked=bool(period or date_from))
-    if note and say:
-        say(note)
-    report = build_report(session, kind, chosen, weeks)
-    html = render_html(report, for_pdf=fmt == "pdf")
-    return chosen.label, (html_to_pdf(html) if fmt == "pdf" else html.encode("utf-8"))
-
-
-def write_report(database, kind: str = "executive", *, period: str | None = None, date_from: date | None = None,
-                 date_to: date | None = None, weeks: int = 12, out: Path | None = None,
-                 folder: Path | None = None, say: Callable[[str], None] | None = None) -> Path:
-    """Build, render and write a report; returns the path written.
-
-    ``out`` ending in .html writes the HTML instead of the PDF. Without ``out``
-    the file is ``rca-<kind>-<period>.pdf`` in ``folder`` (which the caller
-    must give: the library never guesses the working directory).
-    """
-    if kind not in KINDS:
-        from rca.errors import UsageError
-        raise UsageError(f"unknown report kind '{kind}': choose {' or '.join(KINDS)}")
-    fmt = output_format(out) if out is not None else "pdf"
-    if out is None and folder is None:
-        raise ValueError("write_report needs out or folder")
-    with database.session() as session:
-        label, content = render_report(session, kind, period=period, date_from=date_from, date_to=date_to,
-                                       weeks=weeks, fmt=fmt, say=say)
-    path = out if out is not None else folder / default_filename(kind, label)
-    return write_output(path, content)
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

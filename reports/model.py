@@ -27,10 +27,10 @@ from rca.causes.recurrence import complaints_since_fix
 from rca.quotes import QUOTE_CHARS, choose_quotes
 
 from . import charts
+from .kinds import KINDS
 from .glyphs import displayable
 from .text import KEYWORD_CHARS, TITLE_CHARS, clean, day, number, percent, period_dates, plural, shorten, signed
 
-KINDS = ("executive", "team")
 TOP_CAUSES = 10
 QUOTED_CAUSES = 5
 QUOTES_PER_CAUSE = 3

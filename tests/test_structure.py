@@ -31,7 +31,7 @@ def _heavy_after(code: str) -> list[str]:
 
 def test_the_vocabularies_and_the_public_api_load_nothing_heavy():
     assert _heavy_after("import rca, rca.causes.lifecycle, rca.causes.listing, rca.clustering.backends, "
-                        "rca.defects, rca.scan.vocabulary, rca.export") == []
+                        "rca.defects, rca.scan.vocabulary, rca.export, reports.kinds") == []
 
 
 def test_the_statuses_are_the_transitions_keys_and_every_move_ends_at_a_status():
