@@ -97,8 +97,8 @@ The method, and why each step is there:
    as alike to its nearest piece whether or not the two share a majority
    label.  On those sets NMI mostly counts groups: a random partition into
    the true number of labels scores .39-.64, .02-.06 below KMeans given the
-   true k on TF-IDF (.05-.10 on semantic) and above rca's NMI on every CFPB
-   set; and on four of the six, KMeans given k = n / 5 (every
+   true k on TF-IDF (.05-.10 on semantic) and above rca's NMI on 11 of the
+   12 CFPB rows; and on four of the six, KMeans given k = n / 5 (every
    group min_size allows, smaller groups allowed too) stays below KMeans given
    the true k on both backends.  So the method was kept (a team would rather
    merge two causes than split one), and quality_bench prints the chance row.
