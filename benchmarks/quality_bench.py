@@ -21,7 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from rca.clustering import evaluate_against_kmeans, installed_backends, read_labeled_csv  # noqa: E402
+import numpy as np  # noqa: E402
+
+from rca.clustering import evaluate_against_kmeans, installed_backends, read_labeled_csv, score_labels  # noqa: E402
 
 CFPB_TEXT = "Consumer complaint narrative"
 CFPB_LABELS = ("Issue", "Sub-issue")
@@ -36,6 +38,12 @@ def labelled_sets(data: Path) -> list[tuple[str, Path, str, str]]:
         for label in CFPB_LABELS:
             sets.append((f"{path.stem} / {label}", path, CFPB_TEXT, label))
     return sets
+
+
+def chance_scores(labels: list[str], seed: int = 0) -> dict[str, float]:
+    """NMI/ARI of a seeded random partition into as many groups as there are labels (no text used)."""
+    k = len(set(labels))
+    return score_labels(labels, np.random.RandomState(seed).randint(0, k, len(labels)))
 
 
 def main(argv: list[str]) -> int:
@@ -64,6 +72,13 @@ def main(argv: list[str]) -> int:
                     print(f"{name:<46} {s.backend:<9} {s.method:<14} {s.n_items:>5} {s.nmi:>6.3f} {s.ari:>6.3f} "
                           f"{f'{s.n_clusters}/{s.n_true}':>13} {100 * s.unassigned_share:>6.1f} {s.seconds:>6.1f}"
                           + "".join(f"\n    WARNING: {w}" for w in s.warnings), flush=True)
+        chance = chance_scores(labels)
+        k = len(set(labels))
+        rows.append({"set": name, "backend": "none", "method": "chance-true-k", "items": len(labels),
+                     "true_labels": k, "clusters": k, "nmi": round(chance["nmi"], 4), "ari": round(chance["ari"], 4)})
+        if args.format == "table":
+            print(f"{name:<46} {'none':<9} {'chance-true-k':<14} {len(labels):>5} {chance['nmi']:>6.3f} "
+                  f"{chance['ari']:>6.3f} {f'{k}/{k}':>13} {0.0:>6.1f} {0.0:>6.1f}", flush=True)
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
         print()

@@ -207,3 +207,20 @@ def test_leftovers_are_clustered_once_more():
         members = first.labels == label
         assert len(set(both.labels[members])) == 1
     assert "leftovers" in both.params
+
+
+@pytest.mark.parametrize("k", [3, 20])  # 3: repeated argmax; 20: argpartition
+def test_neighbours_are_the_most_similar_rows(k):
+    from rca.clustering.algorithm import _neighbours
+
+    rng = np.random.RandomState(3)
+    R = rng.randn(300, 16).astype(np.float32)
+    R /= np.linalg.norm(R, axis=1, keepdims=True)
+    Q = R[:50]
+    found = _neighbours(Q, R, k, exclude_self=True)
+    S = Q @ R.T
+    S[np.arange(50), np.arange(50)] = -np.inf  # a row is not its own neighbour
+    expected = np.argsort(-S, axis=1, kind="stable")[:, :k]
+    assert found.shape == (50, k)
+    assert (np.sort(found, axis=1) == np.sort(expected, axis=1)).all()
+    assert not (found == np.arange(50)[:, None]).any()
