@@ -133,7 +133,7 @@ from sklearn.metrics import silhouette_samples
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from rca.errors import UsageError
+from rca.errors import UsageError, as_option
 from rca.clustering.text import STOP_WORDS, ngram_counts, tokens
 from rca.textnoise import is_noise_token
 
@@ -515,7 +515,7 @@ def run_warnings(texts: Sequence[str], labels: np.ndarray, min_size: int) -> lis
             warnings.append(
                 f"{top_two:.0%} of the {n:,} complaints landed in {min(len(sizes), 2)} cause(s): the run could not "
                 "tell them apart. Check that the text column holds the customers' own words, or try the other "
-                "--backend.")
+                f"{as_option('backend')}.")
     if texts:
         distinct = len({" ".join(t.lower().split()) for t in texts})
         words = float(np.median([len(t.split()) for t in texts]))
@@ -523,7 +523,7 @@ def run_warnings(texts: Sequence[str], labels: np.ndarray, min_size: int) -> lis
             warnings.append(
                 f"The texts look like category labels, not customers' words ({distinct:,} distinct among "
                 f"{len(texts):,}, a median of {words:.0f} words): causes found in them only repeat the labels. "
-                "Import the free-text column instead (rca import --map COLUMN=body).")
+                f"Import the free-text column instead (rca import {as_option('map')} COLUMN=body).")
     return warnings
 
 
