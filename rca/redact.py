@@ -668,8 +668,20 @@ _MAIL_PROVIDERS = frozenset({
 _TLD = re.compile(r"[^\W\d_]{2,24}")
 
 
+# What any written address needs: an "at" (alone or bracketed, any case), then a
+# word and a dot (".", " dot ", "[dot]"). Most texts with " at " fail these
+# searches ("at the weekend", "at home."), and the walk below runs on the few
+# that pass. The first starts with a literal space, which re scans for fast.
+_WRITTEN_TAIL = r"[^\W_][\w-]*(?:\.[^\W_]|\s+[dD][oO][tT]\s+[^\W_]|\s*[\[({<]\s*[dD][oO][tT])"
+_WRITTEN_SPACED = re.compile(r" [aA][tT] +" + _WRITTEN_TAIL).search
+_WRITTEN_BRACKETED = re.compile(r"[\[({][aA][tT][\])}] *" + _WRITTEN_TAIL).search
+
+
 def _redact_written_emails(text: str) -> str:
     """'john at example dot com', 'john[at]example[dot]com', 'john.smith at gmail.com'."""
+    if _WRITTEN_SPACED(text) is None and not (("[" in text or "(" in text or "{" in text)
+                                               and _WRITTEN_BRACKETED(text) is not None):
+        return text
     spans: list[tuple[int, int, str]] = []
     low = text.lower()
     n = len(text)
