@@ -221,7 +221,7 @@ def _replace_number(m: re.Match[str]) -> str:
         return PHONE if not _labelled_not_card(m.string, m.start()) else whole
     national = m.group("national")
     if national is not None:
-        return PHONE if 9 <= _digits_in(national) <= 11 and not _labelled_not_card(m.string, m.start()) \
+        return PHONE if 9 <= _digits_in(national) <= (12 if national[1:2] == "1" else 11) and not _labelled_not_card(m.string, m.start()) \
             else whole
     if m.group("mobile") is not None:
         return PHONE if not _labelled_not_card(m.string, m.start()) else whole
@@ -440,6 +440,8 @@ def _postcode_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
         return None
     if e - s >= 5 and _STATE_BEFORE.search(text, max(0, s - 7), s) is not None:
         return (s, e, POSTCODE)
+    if e - s == 4 and _AU_STATE_BEFORE.search(text, max(0, s - 5), s) is not None:
+        return (s, e, POSTCODE)  # "Sydney NSW 2000", "VIC 3000": an Australian state and postcode
     words = text[max(0, s - 24):s].lower().split()[-3:]
     if not any(w.strip(":#.-,()") in _POSTCODE_LABELS for w in words):
         return None
@@ -706,6 +708,11 @@ def _redact_written_emails(text: str) -> str:
                 start -= 1
             while start < local_end and text[start] in ".'-":
                 start += 1
+            # "ahmed dot khan at yahoo dot com": words joined by a written "dot" are one local part.
+            while start - 6 >= last and low.startswith(" dot ", start - 5) and text[start - 6].isalnum():
+                start -= 5
+                while start > max(last, local_end - 64) and text[start - 1].isalnum():
+                    start -= 1
             domain = _WRITTEN_DOMAIN.match(text, b) if start < local_end else None
             if domain is not None and not (start and text[start - 1] in "@＠"):
                 end = _written_email_end(text, start, local_end, b, domain.group(), bracketed)
@@ -913,6 +920,8 @@ _US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA
               "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
 # "Springfield, IL 62704": a capitalised town, a state, a ZIP (the town and state stay).
 _STATE_BEFORE = re.compile(r"[a-z],? (?:" + _US_STATES + r")\.?,? \Z")
+# The Australian states whose abbreviation is not also an English word (not WA, SA).
+_AU_STATE_BEFORE = re.compile(r"(?<![\w])(?:NSW|VIC|QLD|TAS|ACT|NT) \Z")
 _UK_POSTCODE_SHAPE = r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?[0-9][ABD-HJLNP-UW-Z]{2}"
 _UK_POSTCODE = re.compile(r"(?<![\w/-])" + _UK_POSTCODE_SHAPE + r"(?![\w/-])")
 # The postcode after a postcode word, or right after a street: 4-5 digits, a Dutch
