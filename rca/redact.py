@@ -21,7 +21,8 @@
 ``[ip]``            IPv4 and IPv6 addresses (not version numbers)
 ``[address]``       house number + street ("221B Baker Street", "12 rue de Rivoli",
                     "Hauptstraße 5", "Calle Mayor 10")
-``[postcode]``      UK postcodes, a US ZIP after a city and state, and the postcode after a
+``[postcode]``      UK postcodes, a US ZIP after a city and state (an Australian postcode after
+                    its state), and the postcode after a
                     street or a postcode word ("zip 90210", "PLZ 10115")
 ``[name]``          names in greetings and sign-offs ("Hi Anna,", "Thanks, Maria Gonzalez")
                     and after "my name is" (je m'appelle, ich heiße, me llamo …)
