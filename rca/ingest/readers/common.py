@@ -144,11 +144,6 @@ def _sample_after_blanks(path: str, opener: Callable[[], IO[bytes]], encoding: s
                 return sample, not raw.read(1)
 
 
-# Stands for a lone \r while csv.reader parses a line: the reader ends a record
-# at any \r outside quotes. A noncharacter, so no real text holds it.
-_LONE_CR = "\ufdd0"
-
-
 def _count_lines(data: bytes, lone_cr_is_text: bool = False) -> int:
     # As io and csv count them: \r\n, a lone \r and \n each end a line (or \n only).
     if lone_cr_is_text:
@@ -180,15 +175,6 @@ def _cap_cells(record: dict[str, Any]) -> dict[str, Any]:
 def _capped(records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, record in records:
         yield number, _cap_cells(record)
-
-
-_LONE_CR_IN_TEXT = re.compile(r"\r(?!\n|\Z)")  # at the end of the file a \r ends the line, as io reads it
-
-
-def _restore_lone_cr_cells(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.replace(_LONE_CR, "\r") if isinstance(value, str) else
-            [v.replace(_LONE_CR, "\r") if isinstance(v, str) else v for v in value] if isinstance(value, list)
-            else value for key, value in record.items()}
 
 
 # What csv.reader says when the data ends inside a quoted field.

@@ -10,7 +10,7 @@ from typing import IO, Any
 from rca.errors import InputFileError
 
 from .blocks import BlockLayout, _BLOCK_ENCODINGS, _blocks
-from .common import (RawTable, _CANDIDATE_DELIMITERS, _FIELD_SIZE_LIMIT, _LONE_CR, _capped, _csv_problem, _distinct_identifiers,
+from .common import (RawTable, _CANDIDATE_DELIMITERS, _FIELD_SIZE_LIMIT, _capped, _csv_problem, _distinct_identifiers,
     _ragged, _repeated_positions)
 from .encoding import _STREAM_FAILURES, _stream_errors, _text_stream
 
@@ -61,12 +61,12 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
 
     raw = opener()
     stream = _text_stream(raw, encoding)
-    # strict: an unterminated quote at the end of the file must be an error,
-    # not one giant last field that silently swallows the remaining rows.
     # A file whose lines end in \n (LF or CRLF) holds a lone \r only inside text: a
     # tweet or a pasted paragraph. Only a file with no \n at all ends its lines in \r.
     lone_cr_is_text = "\n" in text_head
     blanks = _BlankLines(lone_cr_is_text)
+    # strict: an unterminated quote at the end of the file must be an error,
+    # not one giant last field that silently swallows the remaining rows.
     reader = csv.reader(blanks.lines(stream), delimiter=delimiter, strict=True)
     try:
         header = _first_record(reader, skip_sep=has_sep_line, blanks=blanks)
@@ -85,7 +85,7 @@ def _read_csv(path: str, opener: Callable[[], IO[bytes]], encoding: str,
     columns = tuple(header)
     rows = _csv_rows(path, opener, encoding, stream, reader, columns, blanks)
     block_source = layout = None
-    if encoding in _BLOCK_ENCODINGS and "\n" in text_head:
+    if encoding in _BLOCK_ENCODINGS and lone_cr_is_text:  # blocks are cut at \n
         layout = BlockLayout(path, fmt, _BLOCK_ENCODINGS[encoding], delimiter, columns, lone_cr_is_text=True)
         header_lines = reader.line_num + blanks.skipped
         block_source = lambda: _blocks(path, opener, encoding, header_lines, quoted=True,  # noqa: E731
@@ -105,6 +105,11 @@ def _first_record(reader: Any, skip_sep: bool, blanks: _BlankLines) -> list[str]
         if any(cell.strip() for cell in row):
             return row
     return None
+
+
+# Stands for a lone \r while csv.reader parses a line: the reader ends a record
+# at any \r outside quotes. A noncharacter, so no real text holds it.
+_LONE_CR = "\ufdd0"
 
 
 class _BlankLines:

@@ -14,9 +14,9 @@ from typing import IO, Any
 from rca.errors import InputFileError
 
 from .blocks import Block, BlockLayout
-from .common import (MAX_CELL_CHARS, RawTable, ReadProgress, _Counted, _LONE_CR, _LONE_CR_IN_TEXT, _NOT_A_TABLE, _SAMPLE_BYTES,
-    _UNCLOSED_QUOTE, _cap_cells, _count_lines, _csv_problem, _quiet, _restore_lone_cr_cells, _sample_after_blanks)
-from .csv_files import _BrokenRecord, _csv_records, _read_csv
+from .common import (MAX_CELL_CHARS, RawTable, ReadProgress, _Counted, _NOT_A_TABLE, _SAMPLE_BYTES,
+    _UNCLOSED_QUOTE, _cap_cells, _count_lines, _csv_problem, _quiet, _sample_after_blanks)
+from .csv_files import _BlankLines, _BrokenRecord, _csv_records, _read_csv
 from .encoding import _decode_problem, _decode_sample, _detect_encoding, _looks_binary
 from .json_files import _jsonl_lines, _looks_like_jsonl, _read_json, _read_jsonl
 from .xlsx import _read_xlsx
@@ -106,20 +106,17 @@ def parse_block(layout: BlockLayout, block: Block) -> BlockRecords:
     if layout.format == "jsonl":
         lines = io.StringIO(text, newline=None)
         return BlockRecords(_capped_block(block, list(_jsonl_lines(layout.path, lines, block.first_line))))
-    lone_crs = layout.lone_cr_is_text and "\r" in text and _LONE_CR_IN_TEXT.search(text) is not None
-    if lone_crs:
-        text = _LONE_CR_IN_TEXT.sub(_LONE_CR, text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True)
+    # The same line handling as the streaming reader (blank lines, a lone \r as text).
+    blanks = _BlankLines(layout.lone_cr_is_text)
+    reader = csv.reader(blanks.lines(io.StringIO(text, newline="")), delimiter=layout.delimiter, strict=True)
     records: list[tuple[int, dict[str, Any]]] = []
     unfinished_line = None
     try:
-        records.extend(_csv_records(reader, layout.columns, block.first_line))
+        records.extend(_csv_records(reader, layout.columns, block.first_line, blanks))
     except _BrokenRecord as broken:
         if block.last or _UNCLOSED_QUOTE not in str(broken.error):
             raise InputFileError(layout.path, _csv_problem(broken.error), f"line {broken.line}") from None
         unfinished_line = broken.line
-    if lone_crs:
-        records = [(number, _restore_lone_cr_cells(record)) for number, record in records]
     return BlockRecords(_capped_block(block, records), unfinished_line)
 
 
