@@ -83,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enter_wal(cursor)
         # WAL + NORMAL is durable against application crashes (what SIGKILL
         # tests) and much faster than FULL for bulk imports.
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -100,6 +100,25 @@ def _configure_sqlite(engine: Engine) -> None:
         # another process committed meanwhile, without waiting the busy timeout.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _enter_wal(cursor) -> None:
+    """Switch the file to WAL (it stays so), waiting out other connections doing the same.
+
+    SQLite does not apply busy_timeout to this switch: it upgrades a read lock
+    to a write lock, and that upgrade fails at once with "database is locked"
+    when two processes open a brand-new file together (two imports racing into
+    a new database hit it). So we wait here, as the busy timeout would.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class Database:

@@ -114,3 +114,34 @@ def test_two_imports_into_a_brand_new_database_both_succeed(tmp_path):
         assert racer.returncode == 0, err
         assert "new 300" in out and "locked" not in err
     assert counts(url) == (600, 2, 0)
+
+
+def _open_together(url: str, start, results) -> None:
+    start.wait()
+    database = Database(url)
+    try:
+        results.put(("ok", database.table_names()))
+    except Exception as exc:  # noqa: BLE001 - the test reports whatever came out
+        results.put(("failed", str(exc)))
+    finally:
+        database.dispose()
+
+
+def test_processes_opening_a_brand_new_file_at_once_all_wait_their_turn(tmp_path):
+    # SQLite's switch to WAL ignores busy_timeout: it fails at once with
+    # "database is locked" when several processes open a new file together
+    # (the cause of a flaky two-imports race). 20 rounds of 4 openers made the
+    # old code fail in nearly every run.
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    for round_number in range(20):
+        url = f"sqlite:///{tmp_path / f'new{round_number}.sqlite'}"
+        start, results = context.Event(), context.Queue()
+        openers = [context.Process(target=_open_together, args=(url, start, results)) for _ in range(4)]
+        for opener in openers:
+            opener.start()
+        start.set()
+        outcomes = [results.get(timeout=60) for _ in openers]
+        for opener in openers:
+            opener.join(timeout=60)
+        assert outcomes == [("ok", [])] * 4, outcomes
