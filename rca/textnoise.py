@@ -54,7 +54,7 @@ _NOISE = re.compile("|".join((_RCA_MARK, _URL, _HANDLE, _ID_LABEL + _HASHTAG, _C
 # somewhere in the text, in _NOISE's order, as one cached pattern per subset.  Dropping
 # an alternative that matches nowhere in the text leaves every match the same, so the
 # result is exactly _NOISE's.  Each gate is a condition every match of its alternative
-# satisfies (tests/test_textnoise.py compares with _NOISE itself):
+# satisfies (tests/test_textnoise_gates.py compares with _NOISE itself):
 #   rca mark   "["            link      "://", "www." or ".com/"-like   handle   "@" or "＠"
 #   hashtag    "#" then word characters then a digit
 #   CFPB mark  "{" or a run "xx"         id        three digits with only letters and "-" between
