@@ -9,7 +9,6 @@ from rca.causes.listing import SORTS, STATUS_FILTERS
 from rca.clustering.backends import AUTO, BACKEND_CHOICES
 
 from . import options as checked
-from .cluster_cmd import parse_day
 from .context import AppContext, pass_app
 from .output import echo, emit, format_option, info
 
@@ -48,19 +47,21 @@ def causes_list(app: AppContext, status, owner, sort, period, output_format) -> 
       rca causes list --status recurring --format csv > recurring.csv
     """
     from rca.analytics import latest_week, parse_period
-    from rca.causes import queries
+    from rca.causes import listing
 
-    with app.database().session() as session:
-        chosen = parse_period(period) if period else latest_week(session)
-        rows = queries.list_causes(session, status=status, owner=owner, sort=sort, period=chosen)
-        to_verify = queries.verification_candidates(session)
+    def read(db):
+        chosen = parse_period(period) if period else latest_week(db)
+        return (chosen, listing.list_causes(db, status=status, owner=owner, sort=sort, period=chosen),
+                listing.verification_candidates(db))
+
+    chosen, rows, to_verify = app.read(read)
     columns = LIST_COLUMNS if output_format == "table" else LIST_COLUMNS + ["growth", "known_before_fix",
                                                                           "first_seen", "fixed_at"]
     emit(rows, columns, output_format, headers={"this_period": chosen.label, "previous": "prev week"},
          empty_message="No root causes yet: import complaints, then run `rca cluster`.")
-    for cause, days in to_verify:
-        info(f"{cause.key} was fixed {days} days ago with no complaint since: "
-             f"consider `rca causes status {cause.key} verified`.")
+    for key, days in to_verify:
+        info(f"{key} was fixed {days} days ago with no complaint since: "
+             f"consider `rca causes status {key} verified`.")
 
 
 @causes_group.command("show")
@@ -201,7 +202,7 @@ def causes_status(app: AppContext, key: str, status: str, on: str | None) -> Non
     """
     from rca.causes import curation
 
-    fixed_on = checked.not_in_future(parse_day(on), "--on")
+    fixed_on = checked.not_in_future(checked.parse_day(on), "--on")
     change = _write(app, lambda s: curation.set_status(s, key, status, app.actor, fixed_on))
     echo(f"{change.cause.key}: {change.old} -> {change.new}")
     if change.received_since_fix:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -32,18 +31,6 @@ def parse_window(value: str | None) -> int | None:
     if not 1 <= days <= checked.MAX_WINDOW_DAYS:
         raise UsageError(f"--window '{value}' should be between 1d and {checked.MAX_WINDOW_DAYS // 7}w")
     return days
-
-
-def parse_day(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        day = datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if len(value) <= 10 \
-            else datetime.fromisoformat(value).astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD") from None
-    checked.check_year(day, "the date")
-    return day
 
 
 def _print_run(result: RunResult, output_format: str) -> None:
@@ -102,7 +89,7 @@ def cluster_command(app: AppContext, since, window, backend, min_size, threshold
 
     if since and window:
         raise UsageError("use --since or --window, not both")
-    options = ClusterOptions(since=parse_day(since), window_days=parse_window(window) if window else (None if since else 90),
+    options = ClusterOptions(since=checked.parse_day(since), window_days=parse_window(window) if window else (None if since else 90),
                              backend=backend, min_size=min_size, threshold=threshold, dry_run=dry_run,
                              random_state=seed, wait=wait)
     result = run_clustering(app.database(), options, progress=lambda message: info(f"… {message}"))

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first command that opens the database
+    from rca.analytics import Reader
     from rca.db import Database
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -22,12 +26,34 @@ class AppContext:
     def database(self, *, migrate: bool = True) -> Database:
         """Open (and on first use create) the database, once per command."""
         if self._database is None:
-            from rca.config import resolve_database_url
             from rca.db import open_database
 
-            setting = resolve_database_url(self.db_flag)
-            self._database = open_database(setting.url, migrate=migrate)
+            self._database = open_database(self.database_url(), migrate=migrate)
         return self._database
+
+    def database_url(self) -> str:
+        from rca.config import resolve_database_url
+
+        return resolve_database_url(self.db_flag).url
+
+    def read(self, query: Callable[[Reader], T]) -> T:
+        """``query(db)`` for a command that only reads: on a SQLite file at this rca's schema, ``db`` is a
+        read-only sqlite3 connection (rca.schema.read_only_sqlite), so SQLAlchemy never loads; on any
+        other database, or when that connection fails, a session, which also words any error."""
+        import sqlite3
+
+        from rca.schema import read_only_sqlite
+
+        connection = read_only_sqlite(self.database_url())
+        if connection is not None:
+            try:
+                return query(connection)
+            except sqlite3.Error:
+                pass  # the session below meets the same failure and says it in rca's words
+            finally:
+                connection.close()
+        with self.database().session() as session:
+            return query(session)
 
     @property
     def actor(self) -> str:

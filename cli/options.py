@@ -35,6 +35,19 @@ def check_year(value: date, what: str) -> None:
         raise UsageError(f"{what} {value.isoformat()[:10]}: use a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
 
 
+def parse_day(value: str | None) -> datetime | None:
+    """A day (YYYY-MM-DD, midnight UTC) or a moment with its zone, as UTC."""
+    if value is None:
+        return None
+    try:
+        day = datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if len(value) <= 10 \
+            else datetime.fromisoformat(value).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD") from None
+    check_year(day, "the date")
+    return day
+
+
 def period_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--period 2026-W47: an ISO week of a year rca can count in."""
     if value is None:

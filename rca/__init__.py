@@ -32,7 +32,7 @@ _API = {
     "ClusterOptions": "rca.runs.tracking", "RunResult": "rca.runs.tracking", "run_clustering": "rca.runs.tracking",
     "CAUSE_STATUSES": "rca.causes.lifecycle", "TRANSITIONS": "rca.causes.lifecycle",
     "get_cause": "rca.causes.keys",
-    "list_causes": "rca.causes.queries", "cause_detail": "rca.causes.queries", "history": "rca.causes.queries",
+    "list_causes": "rca.causes.listing", "cause_detail": "rca.causes.queries", "history": "rca.causes.queries",
     "list_complaints": "rca.causes.queries",
     "BACKEND_NAMES": "rca.clustering.backends", "VectorBackend": "rca.clustering.backends",
     "EmbeddingBackend": "rca.clustering.backends", "get_backend": "rca.clustering.backends",

@@ -3,23 +3,33 @@
 The CLI (`rca trends`, `rca causes …`) and the PDF reports use these same
 functions, so a number means the same thing everywhere. Weeks are ISO weeks
 in UTC; a period is a half-open interval [start, end).
+
+Each query is written once, in SQL that SQLite and PostgreSQL both run, and
+:func:`rows` runs it on either a SQLAlchemy session or a standard-library
+sqlite3 connection (rca.db.read_only_sqlite). The commands that only read a
+SQLite file, `rca causes list` first, so answer without importing SQLAlchemy,
+which alone takes longer than the half second they have (issue #15).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import sqlite3
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Union
 
 from .causes.lifecycle import RECURRING
 from .errors import UsageError, option
-from .models import Complaint, RootCause
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# What the functions below read from: a session, or a sqlite3 connection opened by rca.db.read_only_sqlite.
+Reader = Union["Session", sqlite3.Connection]
 
 EMERGING_BASELINE_WEEKS = 8
 EMERGING_P_VALUE = 0.01
@@ -100,20 +110,58 @@ def date_range_period(first: date, last: date) -> Period:
     return Period(start, end, f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
 
 
-def newest_received(session: Session) -> datetime | None:
-    newest = session.scalar(select(func.max(Complaint.received_at)))
-    if isinstance(newest, str):  # SQLite aggregates bypass the column type
-        newest = datetime.fromisoformat(newest)
-    return newest if newest is None or newest.tzinfo else newest.replace(tzinfo=timezone.utc)
+# -- running a query -------------------------------------------------------------
+
+def rows(db: Reader, sql: str, **params: Any) -> list[tuple]:
+    """The rows of one read query, on a SQLAlchemy session or a sqlite3 connection.
+
+    Parameters are named (``:start``). A datetime is bound as rca stores it (naive
+    UTC text on SQLite, as rca.models.UTCDateTime writes it); read one back with
+    :func:`aware`, since SQLite returns text.
+    """
+    if isinstance(db, sqlite3.Connection):
+        return db.execute(sql, _as_stored(params)).fetchall()
+    from sqlalchemy import text
+
+    if db.autoflush:  # as an ORM query would: pending changes are part of what is read
+        db.flush()
+    if db.get_bind().dialect.name == "sqlite":
+        params = _as_stored(params)
+    return [tuple(row) for row in db.execute(text(sql), params)]
 
 
-def latest_week(session: Session) -> Period:
+def _as_stored(params: dict[str, Any]) -> dict[str, Any]:
+    return {name: value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            if isinstance(value, datetime) else value for name, value in params.items()}
+
+
+def _in(column: str, values: list[int], params: dict[str, Any]) -> str:
+    """``column IN (:in0, :in1, …)``, its values added to ``params``."""
+    names = [f"in{i}" for i in range(len(values))]
+    params.update(zip(names, values))
+    return f"{column} IN ({', '.join(':' + name for name in names)})"
+
+
+def aware(value: datetime | str | None) -> datetime | None:
+    """A datetime read back: SQLite gives naive UTC text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def newest_received(db: Reader) -> datetime | None:
+    return aware(rows(db, "SELECT max(received_at) FROM complaints")[0][0])
+
+
+def latest_week(db: Reader) -> Period:
     """The ISO week of the newest complaint (this week if there are none)."""
-    newest = newest_received(session)
+    newest = newest_received(db)
     return week_period((newest or datetime.now(timezone.utc)).date())
 
 
-def latest_complete_week(session: Session) -> Period:
+def latest_complete_week(db: Reader) -> Period:
     """The last ISO week the data covers to its end: what a report is about by default.
 
     The week of the newest complaint counts as complete when that complaint was
@@ -121,18 +169,14 @@ def latest_complete_week(session: Session) -> Period:
     mid-week and the week before is the last complete one.  When the data holds
     nothing before that partial week, the partial week itself (marked partial).
     """
-    newest = newest_received(session)
+    newest = newest_received(db)
     if newest is None:
-        return latest_week(session)
+        return latest_week(db)
     week = week_period(newest.date())
     if newest.date() == (week.end - timedelta(days=1)).date():
         return week
-    earlier = session.scalar(select(Complaint.id).where(Complaint.received_at < week.start).limit(1))
-    return week_period((week.start - timedelta(days=1)).date()) if earlier is not None else week.cut_at(newest)
-
-
-def active_cause_filter():
-    return RootCause.merged_into_id.is_(None)
+    earlier = rows(db, "SELECT id FROM complaints WHERE received_at < :start LIMIT 1", start=week.start)
+    return week_period((week.start - timedelta(days=1)).date()) if earlier else week.cut_at(newest)
 
 
 # -- weekly counts -------------------------------------------------------------
@@ -142,30 +186,31 @@ def week_labels(last: Period, weeks: int) -> list[str]:
     return [week_label(monday - timedelta(weeks=i)) for i in range(weeks - 1, -1, -1)]
 
 
-def weekly_counts(session: Session, last: Period, weeks: int = 12,
+def weekly_counts(db: Reader, last: Period, weeks: int = 12,
                   cause_ids: list[int] | None = None) -> dict[int | None, list[int]]:
     """Complaints per cause per ISO week, for ``weeks`` weeks ending with ``last``.
 
     The key None holds the unassigned complaints. Every list has ``weeks`` entries.
     """
     counts: dict[int | None, list[int]] = defaultdict(lambda: [0] * weeks)
+    if cause_ids is not None and not cause_ids:
+        return {}
+    params: dict[str, Any] = {}
+    only = "" if cause_ids is None else f" AND {_in('cause_id', cause_ids, params)}"
     # One index range scan per week: faster than grouping every row by its
     # computed day, and the same SQL on SQLite and PostgreSQL.
     for position in range(weeks):
         week_end = last.end - timedelta(weeks=weeks - 1 - position)
-        query = (select(Complaint.cause_id, func.count())
-                 .where(Complaint.received_at >= week_end - timedelta(weeks=1), Complaint.received_at < week_end)
-                 .group_by(Complaint.cause_id))
-        if cause_ids is not None:
-            query = query.where(Complaint.cause_id.in_(cause_ids))
-        for cause_id, count in session.execute(query):
+        for cause_id, count in rows(db, "SELECT cause_id, count(*) FROM complaints "
+                                        f"WHERE received_at >= :start AND received_at < :end{only} GROUP BY cause_id",
+                                    start=week_end - timedelta(weeks=1), end=week_end, **params):
             counts[cause_id][position] = count
     return dict(counts)
 
 
-def total_weekly_counts(session: Session, last: Period, weeks: int = 12) -> list[int]:
+def total_weekly_counts(db: Reader, last: Period, weeks: int = 12) -> list[int]:
     totals = [0] * weeks
-    for series in weekly_counts(session, last, weeks).values():
+    for series in weekly_counts(db, last, weeks).values():
         totals = [a + b for a, b in zip(totals, series)]
     return totals
 
@@ -193,28 +238,27 @@ class CauseFigures:
         return None if self.previous == 0 else (self.count - self.previous) / self.previous
 
 
-def cause_figures(session: Session, period: Period) -> list[CauseFigures]:
+def cause_figures(db: Reader, period: Period) -> list[CauseFigures]:
     """Every active cause with its counts in ``period`` and the one before, biggest first."""
     previous = period.previous()
-    in_period = and_(Complaint.received_at >= period.start, Complaint.received_at < period.end)
     # Two narrow queries instead of one join over every complaint: the totals
     # read the (cause_id, received_at) index, the periods the received_at one.
-    totals = dict(session.execute(select(Complaint.cause_id, func.count()).where(Complaint.cause_id.is_not(None))
-                                  .group_by(Complaint.cause_id)).all())
-    recent = {cause_id: (count, prev, customers) for cause_id, count, prev, customers in session.execute(
-        select(Complaint.cause_id,
-               func.count(case((in_period, 1))),
-               func.count(case((Complaint.received_at < previous.end, 1))),
-               func.count(func.distinct(case((in_period, Complaint.customer_key)))))
-        .where(Complaint.received_at >= previous.start, Complaint.received_at < period.end,
-               Complaint.cause_id.is_not(None))
-        .group_by(Complaint.cause_id))}
+    totals = dict(rows(db, "SELECT cause_id, count(*) FROM complaints WHERE cause_id IS NOT NULL GROUP BY cause_id"))
+    in_period = "received_at >= :start AND received_at < :end"
+    recent = {cause_id: (count, prev, customers) for cause_id, count, prev, customers in rows(
+        db, f"SELECT cause_id, count(CASE WHEN {in_period} THEN 1 END), "
+            "count(CASE WHEN received_at < :previous_end THEN 1 END), "
+            f"count(DISTINCT CASE WHEN {in_period} THEN customer_key END) "
+            "FROM complaints WHERE received_at >= :previous_start AND received_at < :end AND cause_id IS NOT NULL "
+            "GROUP BY cause_id",
+        start=period.start, end=period.end, previous_start=previous.start, previous_end=previous.end)}
     figures = []
-    for cause in session.scalars(select(RootCause).where(active_cause_filter())):
-        count, prev, customers = recent.get(cause.id, (0, 0, 0))
-        figures.append(CauseFigures(cause.id, cause.key, cause.title, cause.status, cause.owner, cause.defect_type,
-                                    count, prev, customers, totals.get(cause.id, 0), cause.first_seen,
-                                    cause.fixed_at))
+    for cause_id, key, title, status, owner, defect_type, first_seen, fixed_at in rows(
+            db, 'SELECT id, "key", title, status, owner, defect_type, first_seen, fixed_at FROM root_causes '
+                "WHERE merged_into_id IS NULL"):
+        count, prev, customers = recent.get(cause_id, (0, 0, 0))
+        figures.append(CauseFigures(cause_id, key, title, status, owner, defect_type, count, prev, customers,
+                                    totals.get(cause_id, 0), aware(first_seen), aware(fixed_at)))
     figures.sort(key=lambda f: (-f.count, -f.total, f.key))
     return figures
 
@@ -258,12 +302,11 @@ class PeriodSummary:
         return self.unassigned / self.complaints if self.complaints else 0.0
 
 
-def period_summary(session: Session, period: Period, figures: list[CauseFigures] | None = None) -> PeriodSummary:
-    figures = cause_figures(session, period) if figures is None else figures
-    in_period = and_(Complaint.received_at >= period.start, Complaint.received_at < period.end)
-    complaints, customers, unassigned = session.execute(
-        select(func.count(), func.count(func.distinct(Complaint.customer_key)),
-               func.count(case((Complaint.cause_id.is_(None), 1)))).where(in_period)).one()
+def period_summary(db: Reader, period: Period, figures: list[CauseFigures] | None = None) -> PeriodSummary:
+    figures = cause_figures(db, period) if figures is None else figures
+    [(complaints, customers, unassigned)] = rows(
+        db, "SELECT count(*), count(DISTINCT customer_key), count(CASE WHEN cause_id IS NULL THEN 1 END) "
+            "FROM complaints WHERE received_at >= :start AND received_at < :end", start=period.start, end=period.end)
     fixed = [f for f in figures if f.fixed_at and period.contains(f.fixed_at)]
     days = [(f.fixed_at - f.first_seen).total_seconds() / 86400 for f in fixed if f.first_seen]
     return PeriodSummary(
@@ -280,18 +323,15 @@ def days_to_fix(figures: list[CauseFigures]) -> dict[str, float]:
             for f in figures if f.fixed_at and f.first_seen}
 
 
-def known_problem_complaints(session: Session) -> dict[int, int]:
+def known_problem_complaints(db: Reader) -> dict[int, int]:
     """Per cause: complaints received after its first report and before its fix.
 
     These customers hit a problem we already knew about. For a cause not yet
     fixed, every complaint after the first one counts.
     """
-    query = (select(RootCause.id, func.count(Complaint.id))
-             .join(Complaint, Complaint.cause_id == RootCause.id)
-             .where(active_cause_filter(), Complaint.received_at > RootCause.first_seen,
-                    or_(RootCause.fixed_at.is_(None), Complaint.received_at < RootCause.fixed_at))
-             .group_by(RootCause.id))
-    return dict(session.execute(query).all())
+    return dict(rows(db, "SELECT r.id, count(c.id) FROM root_causes r JOIN complaints c ON c.cause_id = r.id "
+                         "WHERE r.merged_into_id IS NULL AND c.received_at > r.first_seen "
+                         "AND (r.fixed_at IS NULL OR c.received_at < r.fixed_at) GROUP BY r.id"))
 
 
 # -- emerging causes ---------------------------------------------------------------
@@ -356,9 +396,9 @@ def emerging_rule(weekly: list[int], *, min_count: int = EMERGING_MIN_COUNT,
                            p_value, baseline, observed)
 
 
-def emerging_causes(session: Session, last: Period) -> dict[int, EmergingVerdict]:
+def emerging_causes(db: Reader, last: Period) -> dict[int, EmergingVerdict]:
     weeks = EMERGING_BASELINE_WEEKS + 1
-    counts = weekly_counts(session, last, weeks)
+    counts = weekly_counts(db, last, weeks)
     return {cause_id: verdict for cause_id, series in counts.items() if cause_id is not None
             and (verdict := emerging_rule(series)).emerging}
 
@@ -370,34 +410,34 @@ class CauseBreakdown:
     channels: list[tuple[str, int]] = field(default_factory=list)
 
 
-def cause_breakdown(session: Session, cause_id: int, top: int = 5) -> CauseBreakdown:
+BREAKDOWNS = {"pages": "page_url", "products": "product", "channels": "channel"}  # CauseBreakdown's field: column
+
+
+def cause_breakdown(db: Reader, cause_id: int, top: int = 5) -> CauseBreakdown:
     """The pages, products and channels a cause's complaints mention most."""
-    def top_values(column) -> list[tuple[str, int]]:
-        rows = session.execute(select(column, func.count()).where(Complaint.cause_id == cause_id, column.is_not(None))
-                               .group_by(column).order_by(func.count().desc(), column).limit(top))
-        return [(value, count) for value, count in rows]
-    return CauseBreakdown(top_values(Complaint.page_url), top_values(Complaint.product), top_values(Complaint.channel))
+    return CauseBreakdown(**{name: rows(db, f"SELECT {column}, count(*) FROM complaints "
+                                            f"WHERE cause_id = :cause_id AND {column} IS NOT NULL "
+                                            f"GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT :top",
+                                        cause_id=cause_id, top=top)
+                             for name, column in BREAKDOWNS.items()})
 
 
 # -- figures for the reports (added with reports/; existing functions above are unchanged) --
 
-def recurred_in_period(session: Session, period: Period) -> dict[int, int]:
+def recurred_in_period(db: Reader, period: Period) -> dict[int, int]:
     """Causes that came back: per cause fixed at some point, its complaints received in
     ``period`` after its fix date.
 
     Unlike the ``recurring`` status (which describes today), this can be computed
     for any past period, so a report can compare it with the period before.
     """
-    query = (select(Complaint.cause_id, func.count())
-             .join(RootCause, Complaint.cause_id == RootCause.id)
-             .where(active_cause_filter(), RootCause.fixed_at.is_not(None),
-                    Complaint.received_at > RootCause.fixed_at,
-                    Complaint.received_at >= period.start, Complaint.received_at < period.end)
-             .group_by(Complaint.cause_id))
-    return dict(session.execute(query).all())
+    return dict(rows(db, "SELECT c.cause_id, count(*) FROM complaints c JOIN root_causes r ON c.cause_id = r.id "
+                         "WHERE r.merged_into_id IS NULL AND r.fixed_at IS NOT NULL AND c.received_at > r.fixed_at "
+                         "AND c.received_at >= :start AND c.received_at < :end GROUP BY c.cause_id",
+                     start=period.start, end=period.end))
 
 
-def period_breakdowns(session: Session, cause_ids: list[int], period: Period, top: int = 5) -> dict[int, CauseBreakdown]:
+def period_breakdowns(db: Reader, cause_ids: list[int], period: Period, top: int = 5) -> dict[int, CauseBreakdown]:
     """Per cause, the pages, products and channels its complaints received in ``period`` mention most.
 
     Three grouped queries for all the causes together (cause_breakdown() runs three per cause over
@@ -406,15 +446,14 @@ def period_breakdowns(session: Session, cause_ids: list[int], period: Period, to
     found = {cause_id: CauseBreakdown() for cause_id in cause_ids}
     if not cause_ids:
         return found
-    for column, name in ((Complaint.page_url, "pages"), (Complaint.product, "products"),
-                         (Complaint.channel, "channels")):
-        rows = session.execute(
-            select(Complaint.cause_id, column, func.count())
-            .where(Complaint.cause_id.in_(cause_ids), column.is_not(None),
-                   Complaint.received_at >= period.start, Complaint.received_at < period.end)
-            .group_by(Complaint.cause_id, column))
+    params: dict[str, Any] = {}
+    only = _in("cause_id", cause_ids, params)
+    for name, column in BREAKDOWNS.items():
         per_cause: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for cause_id, value, count in rows:
+        for cause_id, value, count in rows(
+                db, f"SELECT cause_id, {column}, count(*) FROM complaints WHERE {only} AND {column} IS NOT NULL "
+                    f"AND received_at >= :start AND received_at < :end GROUP BY cause_id, {column}",
+                start=period.start, end=period.end, **params):
             per_cause[cause_id].append((value, count))
         for cause_id, values in per_cause.items():
             values.sort(key=lambda pair: (-pair[1], pair[0]))

@@ -14,8 +14,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from .errors import ConfigError
 
 ENV_DATABASE_URL = "RCA_DATABASE_URL"
@@ -29,10 +27,14 @@ class DatabaseSetting:
 
 
 def default_database_path() -> Path:
+    import platformdirs  # here, not at the top: with --db, rca needs no user folders
+
     return Path(platformdirs.user_data_dir("rca", appauthor=False)) / "rca.sqlite"
 
 
 def config_file_candidates(cwd: Path | None = None) -> list[Path]:
+    import platformdirs
+
     cwd = cwd or Path.cwd()
     return [cwd / CONFIG_FILE_NAME, Path(platformdirs.user_config_dir("rca", appauthor=False)) / CONFIG_FILE_NAME]
 

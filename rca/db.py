@@ -6,10 +6,8 @@ Nothing connects at import time: callers build a :class:`Database` from a URL
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import fcntl
-import importlib.resources
 import os
 import re
 import sqlite3
@@ -24,18 +22,14 @@ from sqlalchemy.exc import (ArgumentError, DBAPIError, NoSuchModuleError, Operat
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import ConfigError, DatabaseError, SchemaOutOfDateError, option
+# The revisions are read without Alembic (rca.schema); they are named here too, where callers look.
+from .schema import SQLITE_BUSY_TIMEOUT_MS, head_revision, known_revisions, migrations_path
 
-SQLITE_BUSY_TIMEOUT_MS = 60_000
 SQLITE_CACHE_KIB = 64 * 1024
 
 
-def migrations_path() -> Path:
-    """The Alembic script folder, wherever rca is installed (editable or not)."""
-    return Path(str(importlib.resources.files("migrations")))
-
-
 def alembic_config(connection=None):
-    # Alembic loads only to migrate: every other command reads the revisions below (issue #15).
+    # Alembic loads only to migrate: every other command reads the revisions with rca.schema (issue #15).
     from alembic.config import Config
 
     cfg = Config()
@@ -43,35 +37,6 @@ def alembic_config(connection=None):
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
-
-
-# Each migration script says ``revision = '0007'`` and ``down_revision = '0004'``
-# (Alembic's own format): read with a pattern, a command that only checks the
-# schema needs no Alembic, whose import costs more than the command itself.
-# tests/test_foundation.py checks the result against Alembic's ScriptDirectory.
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
-
-
-def migration_graph() -> dict[str, tuple[str, ...]]:
-    """Every revision of migrations/versions and the revisions it follows."""
-    graph: dict[str, tuple[str, ...]] = {}
-    for path in sorted((migrations_path() / "versions").glob("*.py")):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            continue
-        down = ast.literal_eval(found.get("down_revision", "None"))
-        graph[ast.literal_eval(found["revision"])] = () if down is None else (down,) if isinstance(down, str) \
-            else tuple(down)
-    return graph
-
-
-def head_revision() -> str:
-    graph = migration_graph()
-    heads = set(graph) - {down for downs in graph.values() for down in downs}
-    if len(heads) != 1:
-        raise DatabaseError(f"the migrations have {len(heads)} heads ({', '.join(sorted(heads))}): "
-                            "a broken rca install; reinstall rca")
-    return heads.pop()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -282,10 +247,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def known_revisions() -> set[str]:
-    return set(migration_graph())
 
 
 def _migrate(step: str, connection, revision: str) -> None:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli.main import cli
-from rca.causes import curation, queries
+from rca.causes import curation, listing, queries
 from rca.causes.lifecycle import CAUSE_STATUSES, TRANSITIONS
 from rca.causes.recurrence import flag_recurrences
 from rca.errors import InvalidTransitionError, NotFoundError, UsageError
@@ -105,7 +105,7 @@ def test_merge_moves_members_and_old_key_resolves(two_causes):
         assert session.scalar(select(func.count()).where(Complaint.cause_id == a.id)) == 4
         assert (a.first_seen, a.last_seen) == (utc("2026-11-02"), utc("2026-11-20"))
         assert session.scalar(select(Rule.kind)) == "merge"
-        listed = [r["key"] for r in queries.list_causes(session)]
+        listed = [r["key"] for r in listing.list_causes(session)]
     assert listed == ["RC-0001"]  # the merged cause no longer lists on its own
     kinds = [e[1] for e in events(two_causes, "RC-0001")]
     assert "merged" in kinds and "merged_into" in kinds  # history shows both sides
@@ -165,9 +165,9 @@ def test_verification_suggested_after_quiet_days(two_causes):
         curation.set_status(session, "RC-0002", "fixed", "ann", on=utc("2026-11-15"))
     with two_causes.session() as session:
         # Newest complaint is 11-21: RC-0001 quiet for 15 days; RC-0002 got one on 11-20 after its fix.
-        found = [(c.key, days) for c, days in queries.verification_candidates(session)]
+        found = listing.verification_candidates(session)
         assert found == [("RC-0001", 15)]
-        assert queries.verification_candidates(session, quiet_days=20) == []
+        assert listing.verification_candidates(session, quiet_days=20) == []
 
 
 def test_followup_lists_contacts_only_for_fixed_causes(two_causes):

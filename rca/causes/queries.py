@@ -1,25 +1,24 @@
 """Read-only views of causes and complaints, shaped for listing, showing and reporting.
 
 Reading never depends on writing: nothing here imports rca.causes.curation.
+The list of causes is in rca.causes.listing, which reads without SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..analytics import (CauseBreakdown, Period, cause_breakdown, cause_figures, emerging_causes,
-                         known_problem_complaints, latest_complete_week, latest_week, week_labels,
+from ..analytics import (CauseBreakdown, Period, aware, cause_breakdown, latest_complete_week, latest_week, week_labels,
                          weekly_counts)
-from ..errors import UsageError, option
+from ..errors import UsageError
 from ..models import CauseEvent, Complaint, RootCause
 from .keys import get_cause
-from .lifecycle import CAUSE_STATUSES, FIXED, FIXED_STATUSES
-from .listing import EMERGING, SORTS, STATUS_FILTERS
+from .lifecycle import FIXED_STATUSES
 from .recurrence import complaints_since_fix
 
 if TYPE_CHECKING:
@@ -28,44 +27,6 @@ if TYPE_CHECKING:
 # rca.quotes and rca.redact load in the functions that quote or show complaint
 # text: `rca causes list` needs neither, and redaction's patterns take a
 # tenth of a second to compile (issue #15).
-
-
-VERIFY_AFTER_DAYS = 14
-
-
-def list_causes(session: Session, *, status: str | None = None, owner: str | None = None,
-                sort: str = "count", period: Period | None = None) -> list[dict[str, Any]]:
-    """Active causes with their figures for ``period`` (default: the newest week with data)."""
-    if status is not None and status not in STATUS_FILTERS:
-        raise UsageError(f"unknown status '{status}': statuses are {', '.join(CAUSE_STATUSES)} (or emerging)")
-    if sort not in SORTS:
-        raise UsageError(f"{option('sort')} takes one of {', '.join(SORTS)}")
-    period = period or latest_week(session)
-    emerging = emerging_causes(session, period)
-    known = known_problem_complaints(session)
-    rows = []
-    for f in cause_figures(session, period):
-        if status == EMERGING and f.cause_id not in emerging:
-            continue
-        if status not in (None, EMERGING) and f.status != status:
-            continue
-        if owner is not None and (f.owner or "").lower() != owner.lower():
-            continue
-        rows.append({
-            "key": f.key, "title": f.title, "status": f.status, "owner": f.owner, "defect_type": f.defect_type,
-            "total": f.total, "this_period": f.count, "previous": f.previous,
-            "growth": None if f.growth is None else round(f.growth, 3),
-            "customers": f.customers, "emerging": f.cause_id in emerging,
-            "known_before_fix": known.get(f.cause_id, 0),
-            "first_seen": f.first_seen, "fixed_at": f.fixed_at, "_id": f.cause_id,
-        })
-    if sort == "growth":
-        rows.sort(key=lambda r: (-(r["this_period"] - r["previous"]), r["key"]))
-    elif sort == "recent":
-        last = dict(session.execute(select(RootCause.id, RootCause.last_seen)).all())
-        epoch = datetime.min.replace(tzinfo=timezone.utc)
-        rows.sort(key=lambda r: (-(last.get(r["_id"]) or epoch).timestamp(), r["key"]))
-    return rows
 
 
 @dataclass
@@ -99,16 +60,7 @@ def cause_detail(session: Session, key: str, weeks: int = 12) -> CauseDetail:
     merged = merged_keys(session, cause.id)
     return CauseDetail(cause, total, customers, week_labels(last, weeks), series, quotes, report_period,
                        cause_breakdown(session, cause.id), history(session, key), complaints_since_fix(session, cause),
-                       _aware(first_received), _aware(last_received), merged)
-
-
-def _aware(value) -> datetime | None:
-    # Aggregates bypass the column type, so SQLite hands back naive strings/datetimes.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+                       aware(first_received), aware(last_received), merged)
 
 
 def merged_keys(session: Session, cause_id: int) -> list[str]:
@@ -183,24 +135,3 @@ def followup_contacts(session: Session, key: str) -> tuple[RootCause, list[dict[
                            .order_by(Complaint.contact, Complaint.received_at)).all()
     return cause, [{"contact": r.contact, "complaint_id": r.id, "ticket": r.external_id, "source": r.source,
                     "received": r.received_at, "channel": r.channel} for r in rows]
-
-
-def verification_candidates(session: Session, quiet_days: int = VERIFY_AFTER_DAYS,
-                            now: datetime | None = None) -> list[tuple[RootCause, int]]:
-    """Fixed causes with no complaint received in the ``quiet_days`` after their fix.
-
-    Returns (cause, days since the fix). Quiet time is measured against the
-    newest complaint in the database when no ``now`` is given, so an old
-    database does not verify everything by the calendar alone.
-    """
-    if now is None:
-        newest = session.scalar(select(func.max(Complaint.received_at)))
-        now = newest or datetime.now(timezone.utc)
-    found = []
-    for cause in session.scalars(select(RootCause).where(RootCause.status == FIXED,
-                                                         RootCause.merged_into_id.is_(None))):
-        if cause.fixed_at is None or now - cause.fixed_at < timedelta(days=quiet_days):
-            continue
-        if complaints_since_fix(session, cause) == 0:
-            found.append((cause, (now - cause.fixed_at).days))
-    return found
