@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import csv
 import pickle
-import random
 import subprocess
 import sys
 import tarfile
@@ -71,35 +70,6 @@ def generated(rows: int) -> tuple[list[str], list[str]]:
 
     complaints = list(iter_complaints(rows, seed=21))
     return [complaint_text(c["subject"], c["body"]) for c in complaints], [c["cause"] for c in complaints]
-
-
-def fuzzed(sources: list[str], count: int, seed: int = 13) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        parts = []
-        for _ in range(rng.randint(1, 5)):
-            text = rng.choice(sources)
-            a = rng.randrange(len(text) + 1)
-            parts.append(text[a:a + rng.randint(0, 120)])
-            if rng.random() < 0.8:
-                parts.append(rng.choice(_PIECES))
-        text = "".join(parts)
-        for _ in range(rng.randint(0, 3)):
-            if not text:
-                break
-            i = rng.randrange(len(text))
-            op = rng.random()
-            if op < 0.3:
-                text = text[:i] + text[i + 1:]
-            elif op < 0.7:
-                text = text[:i] + rng.choice(_PIECES) + text[i:]
-            elif op < 0.85:
-                text = text[:i] + (text[i:].upper() if rng.random() < 0.5 else text[i:].lower())
-            else:
-                text = text[:i] + rng.choice("0123456789") + text[i + 1:]
-        out.append(text)
-    return out
 
 
 def compute(job: dict) -> dict:
@@ -154,7 +124,9 @@ def main() -> None:
     texts, causes = generated(args.rows)
     sets.append(("generated", texts, causes))
     everything = [t for _, texts, _ in sets for t in texts]
-    fuzz = fuzzed(everything, args.fuzz)
+    from redact_equivalence import fuzzed
+
+    fuzz = fuzzed(everything, args.fuzz, seed=13, pieces=_PIECES)
     sets.append(("fuzz", fuzz, [str(i // GROUP) for i in range(len(fuzz))]))
     job = {"texts": {name: texts for name, texts, _ in sets}, "groups": []}
     for name, texts, labels in sets:

@@ -43,7 +43,8 @@ def real_texts() -> list[str]:
     return texts
 
 
-def fuzzed(sources: list[str], count: int, seed: int = 7) -> list[str]:
+def fuzzed(sources: list[str], count: int, seed: int = 7, pieces: tuple[str, ...] = _PIECES) -> list[str]:
+    """Fragments of ``sources`` spliced with ``pieces`` and mutated at random (seeded)."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
@@ -54,7 +55,7 @@ def fuzzed(sources: list[str], count: int, seed: int = 7) -> list[str]:
             b = rng.randrange(a, min(len(text), a + rng.randint(1, 160)) + 1)
             parts.append(text[a:b])
             if rng.random() < 0.7:
-                parts.append(rng.choice(_PIECES))
+                parts.append(rng.choice(pieces))
         text = "".join(parts)
         for _ in range(rng.randint(0, 3)):  # point mutations
             if not text:
@@ -64,7 +65,7 @@ def fuzzed(sources: list[str], count: int, seed: int = 7) -> list[str]:
             if op < 0.3:
                 text = text[:i] + text[i + 1:]
             elif op < 0.6:
-                text = text[:i] + rng.choice(_PIECES) + text[i:]
+                text = text[:i] + rng.choice(pieces) + text[i:]
             elif op < 0.8:
                 text = text[:i] + text[i:].upper() if rng.random() < 0.5 else text[:i] + text[i:].lower()
             else:
