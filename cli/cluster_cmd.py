@@ -44,6 +44,9 @@ def _print_run(result: RunResult, output_format: str) -> None:
          f"{result.assigned_existing:,} joined existing causes, {result.new_causes} new causes "
          f"({result.new_cause_members:,} complaints), {result.unassigned:,} left unassigned; "
          f"{result.seconds:.1f} s.")
+    if result.says_nothing:
+        info(f"  {result.says_nothing:,} of the unassigned say nothing about a cause (only thanks, ok, "
+             "'DM sent', a lone link): not clustered.")
     if result.score_note:
         info(f"  Quality: {result.score_note}.")
     for warning in result.warnings:

@@ -11,6 +11,7 @@ from rca.clustering import (
     TfidfBackend,
     closest_to_centre,
     cluster_vectors,
+    evaluate_against_kmeans,
     evaluate_labeled,
     get_backend,
     read_labeled_csv,
@@ -127,6 +128,18 @@ def test_evaluate_labeled_on_fixture(labeled_small):
     assert scores.nmi > 0.6
     assert 6 <= scores.n_clusters <= 24
     assert scores.unassigned_share <= 0.15
+
+
+def test_evaluate_leaves_texts_that_say_nothing_unassigned(labeled_small):
+    # As rca cluster does: "thanks!" replies are not clustered, and count as unassigned.
+    texts, labels = labeled_small
+    replies = ["Thanks!", "ok, DM sent", "thank you so much"] * 10
+    scores = evaluate_against_kmeans(list(texts) + replies, list(labels) + ["thanks"] * 30)
+    rca = scores[0]
+    assert rca.n_items == 330 and rca.unassigned_share >= 30 / 330
+    alone = evaluate_labeled(texts, labels)
+    assert rca.n_clusters == alone.n_clusters
+    assert not any(c["majority_label"] == "thanks" for c in rca.clusters)
 
 
 def test_unassigned_count_as_one_extra_group():

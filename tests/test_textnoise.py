@@ -2,7 +2,7 @@
 
 import pytest
 
-from rca.textnoise import is_noise_token, is_placeholder_only, prepare_texts, readable, strip_noise
+from rca.textnoise import is_noise_token, is_placeholder_only, prepare_texts, readable, says_nothing, strip_noise
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -69,3 +69,22 @@ def test_sentences_many_texts_repeat_are_boilerplate():
 def test_prepare_texts_strips_noise_then_boilerplate():
     texts = [f"Hello, @Brand my {w} order ORD-99812 is late. Kind regards, Ann" for w in ("blue", "red", "green")]
     assert prepare_texts(texts) == [f"my {w} is late." for w in ("blue", "red", "green")]
+
+
+@pytest.mark.parametrize("text", [
+    "DMd you, thanks :)", "@SpotifyCares it worked ! thank you", "Thanks you too!!!", "I have sent it!",
+    "thank youuu", "Yess, will do", "https://t.co/abc", "@SpotifyCares", "👍👍", "ok cool, DM sent",
+    "Hi, thanks. Have a great weekend!", "Its ok..", "",
+])
+def test_texts_that_say_nothing_about_a_cause(text):
+    assert says_nothing(strip_noise(text))
+
+
+@pytest.mark.parametrize("text", [
+    "not working", "No working", "why?", "Spotify keeps crashing", "thanks for nothing", "Thanks, the app crashes",
+    "I tried to get $100 but I just got $20",  # the numbers say what went wrong
+    "8.4.2", "ok 😡 llega tarde", "Onu sormadık thanks", "アプリが開かない", "My bill is empty", "still not fixed",
+    "doesn't work", "good morning, my card was declined",
+])
+def test_texts_that_say_something(text):
+    assert not says_nothing(strip_noise(text))

@@ -19,7 +19,7 @@ from rca.locks import cluster_lock
 from rca.models import CauseEvent, ClusterRun, Complaint, RootCause
 from rca.runs.tracking import ClusterOptions, run_clustering
 
-from .conftest import ROOT
+from .conftest import ROOT, new_sqlite_url
 
 import sys
 
@@ -346,3 +346,45 @@ def test_a_weekly_group_between_two_known_causes_stays_new(database, tmp_path, m
     assert new_cause_of(after, known, 5000) is not None and new_cause_of(after, known, 6000) is not None
     for key, ids in known.items():
         assert set(ids) == set(after[key])
+
+
+THANKS_REPLIES = ["Thanks!", "DM sent, thank you", "ok will do", "It worked! thank youuu", "Cheers, sorted now",
+                  "https://t.co/abc123", "Great, thanks a lot", "Yes done"]
+
+
+def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url, sqlite_template, corpus,
+                                                                       tmp_path):
+    # Support threads are full of "thanks!" and "DM sent": clustered, they became the
+    # biggest cause of a real Twitter sample. They stay unassigned, counted apart, and
+    # the causes are exactly those of the same complaints without them.
+    rows = corpus[:400]
+    replies = [{**rows[i], "id": 900000 + i, "subject": "", "body": THANKS_REPLIES[i % len(THANKS_REPLIES)]}
+               for i in range(40)]
+    database = Database(sqlite_url)
+    import_rows(database, rows + replies, tmp_path / "a.csv")
+    result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
+    assert result.says_nothing == 40
+    assert result.considered == 440 and result.unassigned >= 40
+    assert result.assigned_existing + result.new_cause_members + result.unassigned == 440
+    with_replies = membership(database)
+    reply_ids = {str(900000 + i) for i in range(40)}
+    assert not reply_ids & {ext for ids in with_replies.values() for ext in ids}
+    with database.session() as session:
+        run = session.get(ClusterRun, result.run_id)
+        assert run.params["says_nothing"] == 40 and run.n_unassigned == result.unassigned
+    database.dispose()
+    (tmp_path / "alone").mkdir()
+    alone = Database(new_sqlite_url(sqlite_template, tmp_path / "alone"))
+    import_rows(alone, rows, tmp_path / "alone.csv")
+    without = run_clustering(alone, ClusterOptions(backend="tfidf", window_days=None))
+    assert without.says_nothing == 0 and membership(alone) == with_replies
+    alone.dispose()
+    # A later week of thanks alone: nothing to cluster, every reply still counted.
+    more = [{**rows[i], "id": 910000 + i, "subject": "", "body": "thanks!!",
+             "created_at": rows[-1]["created_at"] + timedelta(days=1)} for i in range(10)]
+    database = Database(sqlite_url)
+    import_rows(database, more, tmp_path / "b.csv")
+    database.dispose()
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "cluster", "--backend", "tfidf", "--window", "12w"])
+    assert out.exit_code == 0, out.output
+    assert "say nothing about a cause" in out.stderr and "No cause was created or grew" in out.output

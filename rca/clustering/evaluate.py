@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from rca.errors import InputFileError, UsageError
 from rca.clustering.algorithm import cluster_with_leftovers, run_warnings
 from rca.clustering.backends import get_backend
-from rca.textnoise import prepare_texts
+from rca.textnoise import prepare_texts, says_nothing
 
 
 @dataclass
@@ -102,12 +102,19 @@ def evaluate_against_kmeans(
     vector_backend = get_backend(backend, random_state=random_state)
     vectors = vector_backend.fit_transform(prepared)
     vectorized = time.perf_counter()
-    result = cluster_with_leftovers(vectors, min_size=min_size, random_state=random_state)
+    # As in `rca cluster`: a text whose words name no cause (only thanks, "ok") is not clustered.
+    speaking = np.flatnonzero([not says_nothing(text) for text in prepared])
+    labels = np.full(len(texts), -1)
+    n_clusters = 0
+    if len(speaking) >= 2:
+        result = cluster_with_leftovers(vectors[speaking], min_size=min_size, random_state=random_state)
+        labels[speaking] = result.labels
+        n_clusters = result.n_clusters
     clustered = time.perf_counter()
     n_true = len(set(true_labels))
-    rows = [_scores(true_labels, result.labels, result.n_clusters, clustered - start, vector_backend.name, "rca",
-                    run_warnings(prepared, result.labels, min_size),
-                    describe_clusters(texts, true_labels, vectors, result.labels))]
+    rows = [_scores(true_labels, labels, n_clusters, clustered - start, vector_backend.name, "rca",
+                    run_warnings([prepared[i] for i in speaking], labels[speaking], min_size),
+                    describe_clusters(texts, true_labels, vectors, labels))]
     if baseline:
         k = min(n_true, len(texts))
         with threadpool_limits(limits=1):

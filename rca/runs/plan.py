@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Complaint, RootCause
+from ..textnoise import says_nothing
 from .describe import REPRESENTATIVES, describe_groups
 from .texts import texts_to_cluster
 
@@ -49,6 +50,9 @@ class Snapshot:
     causes: list  # rows: id, key, title, status (not merged away)
     member_rows: list  # rows as candidates' plus cause_id, grouped by cause
     texts: list[str]  # member texts, then candidate texts
+    # Unassigned complaints in the window whose words name no cause (textnoise.says_nothing):
+    # neither vectorized nor clustered, they stay unassigned and are counted apart.
+    silent: list[int] = field(default_factory=list)  # complaint ids
 
     @property
     def ids(self) -> list[int]:
@@ -66,8 +70,12 @@ def read_snapshot(session: Session, window_start: datetime | None, members_per_c
                              .where(RootCause.merged_into_id.is_(None)).order_by(RootCause.id)).all()
     members = _member_sample(session, [c.id for c in causes], members_per_cause)
     member_rows = [row for cause_rows in members.values() for row in cause_rows]
-    return Snapshot(started_at, list(candidates), list(causes), member_rows,
-                    texts_to_cluster(member_rows + list(candidates)))
+    texts = texts_to_cluster(member_rows + list(candidates))
+    member_texts, candidate_texts = texts[:len(member_rows)], texts[len(member_rows):]
+    speaking = [i for i, text in enumerate(candidate_texts) if not says_nothing(text)]
+    silent = [candidates[i].id for i in sorted(set(range(len(candidates))) - set(speaking))]
+    return Snapshot(started_at, [candidates[i] for i in speaking], list(causes), member_rows,
+                    member_texts + [candidate_texts[i] for i in speaking], silent)
 
 
 def _member_sample(session: Session, cause_ids: list[int], per_cause: int) -> dict[int, list]:
@@ -117,7 +125,8 @@ class Plan:
     to_existing: dict[int, tuple[int, float]] = field(default_factory=dict)
     # ordered by size, then first id: the order their keys are given in
     new_causes: list[NewCause] = field(default_factory=list)
-    unassigned: int = 0
+    unassigned: int = 0  # of candidate_ids, plus every silent complaint
+    silent: int = 0  # complaints whose words name no cause, left out (Snapshot.silent)
     silhouette: float | None = None
     described: dict[int, Description] = field(default_factory=dict)  # existing cause id -> its new words
     existing: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # cause id -> (key, title, status)
@@ -133,6 +142,9 @@ def make_plan(snapshot: Snapshot, vectors: np.ndarray | None, *, threshold: floa
     candidates = snapshot.candidates
     plan = Plan(snapshot.started_at, None, params, [r.id for r in candidates],
                 existing={c.id: (c.key, c.title, c.status) for c in snapshot.causes})
+    plan.silent = plan.unassigned = len(snapshot.silent)
+    if snapshot.silent:
+        params["says_nothing"] = len(snapshot.silent)
     if not candidates:
         plan.existing = {}
         return plan
@@ -212,7 +224,7 @@ def _group_unclaimed(plan: Plan, space: _Space, rest: np.ndarray, *, threshold: 
         params["groups_joined_existing"] = groups_joined
         params["complaints_joined_in_groups"] = joined_members
     plan.new_causes.sort(key=lambda group: (-len(group.members), group.members[0]))
-    plan.unassigned = int(len(rest) - joined_members - sum(len(g.members) for g in plan.new_causes))
+    plan.unassigned += int(len(rest) - joined_members - sum(len(g.members) for g in plan.new_causes))
 
 
 def _known_cause_of_group(centre: np.ndarray, centroids: np.ndarray, threshold: float) -> int | None:

@@ -93,6 +93,9 @@ class RunResult:
     new_causes: int = 0
     new_cause_members: int = 0
     unassigned: int = 0
+    # Of the unassigned: complaints whose words name no cause (only thanks, "ok, DM sent", a
+    # lone link), left out of clustering (rca.textnoise.says_nothing).
+    says_nothing: int = 0
     silhouette: float | None = None
     # What the silhouette means for this run, in words (rca.clustering.algorithm.explain_silhouette).
     score_note: str = ""
@@ -135,7 +138,7 @@ def run_clustering(database: Database, options: ClusterOptions | None = None,
             say("loading complaints")
             snapshot = read_snapshot(session, window_start, options.members_per_cause)
         plan = _plan(database, backend, snapshot, options, say)
-        result.considered = len(plan.candidate_ids)
+        result.considered = len(plan.candidate_ids) + plan.silent
         if options.dry_run:
             with database.session() as session:
                 _summarise(plan, result, None, cause_sizes(session, list(plan.existing)))
@@ -244,7 +247,8 @@ def _save(session: Session, plan: Plan, run_id: int) -> list[str]:
 def _summarise(plan: Plan, result: RunResult, new_keys: list[str] | None, sizes: dict[int, int]) -> None:
     from ..clustering.algorithm import explain_silhouette
 
-    result.considered = len(plan.candidate_ids)
+    result.considered = len(plan.candidate_ids) + plan.silent
+    result.says_nothing = plan.silent
     result.assigned_existing = len(plan.to_existing)
     result.new_causes = len(plan.new_causes)
     result.new_cause_members = sum(len(g.members) for g in plan.new_causes)
