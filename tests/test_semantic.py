@@ -92,6 +92,23 @@ def test_a_long_text_is_the_mean_of_all_its_windows():
     assert abs(whole @ card - opening @ card) < 0.25
 
 
+def test_windows_run_side_by_side_give_exactly_the_vectors_of_one_caller(monkeypatch):
+    # The default variant runs one window per call, one thread each, on as many
+    # threads as cores (at most two); each window's sum lands in its own row.
+    encoder = semantic.load_encoder(semantic.DEFAULT_VARIANT)
+    assert encoder.max_batch == 1 and encoder.callers == semantic.compute_threads()
+    tokenizer = semantic.load_tokenizer()
+    texts = TEXTS + ["The kettle I ordered arrived broken and the lid does not close. " * 20, "refund?"]
+    windows = [w for e in tokenizer.encode_batch(texts, add_special_tokens=False)
+               for w in semantic.windows(e.ids, semantic.MAX_TOKENS, whole_text=True)]
+    monkeypatch.setattr(encoder, "callers", 2)
+    side_by_side, counts = semantic.pooled(encoder, windows)
+    monkeypatch.setattr(encoder, "callers", 1)
+    alone, _ = semantic.pooled(encoder, windows)
+    assert len(windows) >= 6 and np.array_equal(side_by_side, alone)
+    assert (np.abs(alone).sum(axis=1) > 0).all() and list(counts) == [len(w) for w in windows]
+
+
 def test_embeddings_have_the_right_shape_unit_length_and_meaning(backend):
     vectors = backend.fit_transform(TEXTS)
     assert vectors.shape == (3, semantic.DIM) and vectors.dtype == np.float32
