@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Union
 
-from .causes.lifecycle import RECURRING
+from .causes.lifecycle import RECURRING, SAYS_NOTHING
 from .errors import UsageError, option
 
 if TYPE_CHECKING:
@@ -290,12 +290,14 @@ class PeriodSummary:
     period: Period
     complaints: int
     customers: int
-    unassigned: int
+    unassigned: int  # in no cause, and saying something (not the replies below)
     new_causes: int  # causes whose first complaint was received in the period
     recurring_causes: int
     fixed_in_period: int
     top5_share: float
     median_days_to_fix: float | None  # over causes fixed in the period
+    # In no cause because a run found their words name none (thanks, "ok, DM sent"; lifecycle.SAYS_NOTHING).
+    says_nothing: int = 0
 
     @property
     def unassigned_share(self) -> float:
@@ -304,13 +306,16 @@ class PeriodSummary:
 
 def period_summary(db: Reader, period: Period, figures: list[CauseFigures] | None = None) -> PeriodSummary:
     figures = cause_figures(db, period) if figures is None else figures
-    [(complaints, customers, unassigned)] = rows(
-        db, "SELECT count(*), count(DISTINCT customer_key), count(CASE WHEN cause_id IS NULL THEN 1 END) "
-            "FROM complaints WHERE received_at >= :start AND received_at < :end", start=period.start, end=period.end)
+    [(complaints, customers, unassigned, says_nothing)] = rows(
+        db, "SELECT count(*), count(DISTINCT customer_key), "
+            "count(CASE WHEN cause_id IS NULL AND (assigned_by IS NULL OR assigned_by <> :silent) THEN 1 END), "
+            "count(CASE WHEN cause_id IS NULL AND assigned_by = :silent THEN 1 END) "
+            "FROM complaints WHERE received_at >= :start AND received_at < :end",
+        start=period.start, end=period.end, silent=SAYS_NOTHING)
     fixed = [f for f in figures if f.fixed_at and period.contains(f.fixed_at)]
     days = [(f.fixed_at - f.first_seen).total_seconds() / 86400 for f in fixed if f.first_seen]
     return PeriodSummary(
-        period=period, complaints=complaints, customers=customers, unassigned=unassigned,
+        period=period, complaints=complaints, customers=customers, unassigned=unassigned, says_nothing=says_nothing,
         new_causes=sum(1 for f in figures if f.first_seen and period.contains(f.first_seen)),
         recurring_causes=sum(1 for f in figures if f.status == RECURRING),
         fixed_in_period=len(fixed), top5_share=top_share(figures, complaints),

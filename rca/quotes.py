@@ -30,6 +30,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .causes.lifecycle import SAYS_NOTHING
 from .models import Complaint
 from .redact import redact
 from .textnoise import is_placeholder_only, readable, strip_noise
@@ -103,7 +104,9 @@ def _pool(session: Session, cause_id: int | None, start: datetime | None, end: d
     """The candidates: of the cause's ``SCAN`` newest complaints (in the period), the ``POOL`` most similar
     to its centre.  The scan reads the (cause, received) index backwards, so a cause of a hundred
     thousand complaints costs what one of two thousand does."""
-    where = [Complaint.cause_id == cause_id] if cause_id is not None else [Complaint.cause_id.is_(None)]
+    # The unassigned pool without the replies a run found to say nothing ("thanks!"): no quote there.
+    where = [Complaint.cause_id == cause_id] if cause_id is not None else [
+        Complaint.cause_id.is_(None), or_(Complaint.assigned_by.is_(None), Complaint.assigned_by != SAYS_NOTHING)]
     if start is not None:
         where += [Complaint.received_at >= start, Complaint.received_at < end]
     newest = (select(Complaint.id, Complaint.similarity).where(*where)

@@ -203,6 +203,7 @@ class ExecutiveReport:
     quotes: list[CauseQuotes]
     unassigned: int
     unassigned_share: str
+    says_nothing: int = 0  # replies in no cause because they name none (thanks, "ok")
 
 
 @dataclass
@@ -256,6 +257,7 @@ class TeamReport:
     unassigned_examples: list[Quote]
     quiet_causes: int = 0
     not_detailed: int = 0
+    says_nothing: int = 0  # replies in no cause because they name none (thanks, "ok")
 
 
 def _frame(session: Session, kind: str, period: Period, weeks: int, complaints: int, customers: int) -> Frame:
@@ -429,7 +431,9 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
     if points:
         five = min(5, len(points))
         pareto_note = (f"The {five} biggest causes explain {percent(points[five - 1].cumulative_share)} of the "
-                       f"{number(total)} complaints; {percent(summary.unassigned_share)} match no cause yet.")
+                       f"{number(total)} complaints; {percent(summary.unassigned_share)} match no cause yet"
+                       + (f", and {number(summary.says_nothing)} are replies that say nothing about a cause."
+                          if summary.says_nothing else "."))
         if len(points) > PARETO_BARS:
             pareto_note += f" {len(points) - PARETO_BARS} smaller causes are not drawn."
 
@@ -448,7 +452,8 @@ def executive_report(session: Session, period: Period, weeks: int = 12) -> Execu
         fixed=_fixed(session, figures, period, weeks),
         quotes=[CauseQuotes(f.key, _title(f.title), f.count, _quotes(session, f.cause_id, period))
                 for f in active[:QUOTED_CAUSES]],
-        unassigned=summary.unassigned, unassigned_share=percent(summary.unassigned_share))
+        unassigned=summary.unassigned, unassigned_share=percent(summary.unassigned_share),
+        says_nothing=summary.says_nothing)
 
 
 def _takeaways(figures, period, summary, emerging, recurred, week: str) -> list[Takeaway]:
@@ -578,7 +583,8 @@ def team_report(session: Session, period: Period, weeks: int = 12) -> TeamReport
         unassigned_previous=previous_summary.unassigned, unassigned_weekly=unassigned_weekly,
         unassigned_bars=charts.sparkbars(unassigned_weekly),
         unassigned_examples=_quotes(session, None, period, 5),
-        quiet_causes=len(figures) - len(shown), not_detailed=len(shown) - len(sections))
+        quiet_causes=len(figures) - len(shown), not_detailed=len(shown) - len(sections),
+        says_nothing=summary.says_nothing)
 
 
 def _section(session: Session, f: CauseFigures, weekly: list[int], period: Period, emerging, recurred,

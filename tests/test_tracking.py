@@ -6,17 +6,22 @@ import json
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli.main import cli
+from rca import analytics
+from rca.analytics import Period
 from rca.causes import curation
+from rca.causes.lifecycle import SAYS_NOTHING
 from rca.clustering.text import STOP_WORDS
 from rca.db import Database
 from rca.errors import BusyError
 from rca.ingest.pipeline import ImportOptions, import_file
 from rca.locks import cluster_lock
 from rca.models import CauseEvent, ClusterRun, Complaint, RootCause
+from rca.quotes import choose_quotes
 from rca.runs.tracking import ClusterOptions, run_clustering
 
 from .conftest import ROOT, new_sqlite_url
@@ -348,8 +353,10 @@ def test_a_weekly_group_between_two_known_causes_stays_new(database, tmp_path, m
         assert set(ids) == set(after[key])
 
 
-THANKS_REPLIES = ["Thanks!", "DM sent, thank you", "ok will do", "It worked! thank youuu", "Cheers, sorted now",
-                  "https://t.co/abc123", "Great, thanks a lot", "Yes done"]
+# 40 different replies (three copies of one text would make it a label, never quoted anyway).
+THANKS_REPLIES = [f"{a}, {b}" for a in ("Thanks!", "ok", "Cool", "Great", "Cheers") for b in
+                  ("DM sent", "will do", "done", "sorted now", "it worked! thank youuu", "yes", "all good",
+                   "https://t.co/abc123")]
 
 
 def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url, sqlite_template, corpus,
@@ -372,6 +379,16 @@ def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url,
     with database.session() as session:
         run = session.get(ClusterRun, result.run_id)
         assert run.params["says_nothing"] == 40 and run.n_unassigned == result.unassigned
+        marked = dict(session.execute(select(Complaint.external_id, Complaint.assigned_run_id)
+                                      .where(Complaint.assigned_by == SAYS_NOTHING, Complaint.cause_id.is_(None))).all())
+        assert set(marked) == reply_ids and set(marked.values()) == {run.id}
+        # Reports count them apart from the pool, and never quote them.
+        everything = Period(rows[0]["created_at"] - timedelta(days=1), rows[-1]["created_at"] + timedelta(days=1), "all")
+        summary = analytics.period_summary(session, everything)
+        assert summary.says_nothing == 40 and summary.unassigned == result.unassigned - 40
+        quoted = {q.complaint_id for q in choose_quotes(session, None, limit=20)}
+        ids = set(session.scalars(select(Complaint.id).where(Complaint.external_id.in_(reply_ids))))
+        assert not quoted & ids
     database.dispose()
     (tmp_path / "alone").mkdir()
     alone = Database(new_sqlite_url(sqlite_template, tmp_path / "alone"))
@@ -388,3 +405,12 @@ def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url,
     out = CliRunner().invoke(cli, ["--db", sqlite_url, "cluster", "--backend", "tfidf", "--window", "12w"])
     assert out.exit_code == 0, out.output
     assert "say nothing about a cause" in out.stderr and "No cause was created or grew" in out.output
+    # The reports say how many replies were left out, apart from the unassigned pool.
+    for kind, expected in (("executive", "Not counted as a cause: 10 replies"), ("team", "Not in the pool: 10 replies")):
+        path = tmp_path / f"{kind}.pdf"
+        week = more[0]["created_at"].isocalendar()
+        out = CliRunner().invoke(cli, ["--db", sqlite_url, "report", "--kind", kind, "--out", str(path),
+                                       "--period", f"{week.year}-W{week.week:02d}"])
+        assert out.exit_code == 0, out.output
+        text = " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
+        assert expected in " ".join(text.split()), kind

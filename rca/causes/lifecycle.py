@@ -33,6 +33,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     WONT_FIX: ("investigating",),
 }
 CAUSE_STATUSES: tuple[str, ...] = tuple(TRANSITIONS)
+# Not a status but where a complaint stands: complaints.assigned_by of a complaint in no
+# cause because a run found its words name none (thanks, "ok, DM sent"; rca.textnoise.says_nothing).
+# Reports count these apart from the complaints that match no cause yet.
+SAYS_NOTHING = "no-cause"
 # Fixed causes: a complaint received after the fix is a recurrence; follow-up lists are for them.
 FIXED_STATUSES: tuple[str, ...] = (FIXED, VERIFIED)
 # Nobody works on these any more: a report does not ask who owns them.

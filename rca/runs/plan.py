@@ -126,7 +126,11 @@ class Plan:
     # ordered by size, then first id: the order their keys are given in
     new_causes: list[NewCause] = field(default_factory=list)
     unassigned: int = 0  # of candidate_ids, plus every silent complaint
-    silent: int = 0  # complaints whose words name no cause, left out (Snapshot.silent)
+    silent_ids: list[int] = field(default_factory=list)  # complaints whose words name no cause (Snapshot.silent)
+
+    @property
+    def silent(self) -> int:
+        return len(self.silent_ids)
     silhouette: float | None = None
     described: dict[int, Description] = field(default_factory=dict)  # existing cause id -> its new words
     existing: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # cause id -> (key, title, status)
@@ -142,7 +146,8 @@ def make_plan(snapshot: Snapshot, vectors: np.ndarray | None, *, threshold: floa
     candidates = snapshot.candidates
     plan = Plan(snapshot.started_at, None, params, [r.id for r in candidates],
                 existing={c.id: (c.key, c.title, c.status) for c in snapshot.causes})
-    plan.silent = plan.unassigned = len(snapshot.silent)
+    plan.silent_ids = list(snapshot.silent)
+    plan.unassigned = len(snapshot.silent)
     if snapshot.silent:
         params["says_nothing"] = len(snapshot.silent)
     if not candidates:

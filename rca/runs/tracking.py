@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..causes.events import record
 from ..causes.keys import cause_key, next_cause_number
-from ..causes.lifecycle import NEW
+from ..causes.lifecycle import NEW, SAYS_NOTHING
 from ..causes.recurrence import flag_recurrences
 from ..db import Database
 from ..errors import UsageError, option
@@ -150,7 +150,7 @@ def run_clustering(database: Database, options: ClusterOptions | None = None,
                              window_end=plan.window_end, params=plan.params, max_complaint_id=newest_id)
             session.add(run)
             session.flush()
-            new_keys = _save(session, plan, run.id)
+            new_keys = _save(session, plan, run.id, window_start)
             session.flush()
             _summarise(plan, result, new_keys, cause_sizes(session, list(plan.existing)))
             touched = [plan.existing[cid][0] for cid in plan.joined_causes()] + new_keys
@@ -204,7 +204,7 @@ def _embedding_progress(say: Progress, every_seconds: float = 30.0) -> Callable[
     return report
 
 
-def _save(session: Session, plan: Plan, run_id: int) -> list[str]:
+def _save(session: Session, plan: Plan, run_id: int, window_start: datetime | None) -> list[str]:
     """Write the plan; returns the new causes' keys, in the plan's order."""
     number = next_cause_number(session)
     new_keys, new_ids = [], []
@@ -233,6 +233,19 @@ def _save(session: Session, plan: Plan, run_id: int) -> list[str]:
             .values(cause_id=bindparam("cause"), similarity=bindparam("sim"), assigned_by="model",
                     assigned_run_id=run_id),
             assignments)
+
+    # Complaints that say nothing are marked (cause_id stays empty) so reports count them apart;
+    # a mark from an earlier run on a complaint whose text now says something is taken back.
+    table = Complaint.__table__
+    unmark = update(table).where(table.c.cause_id.is_(None), table.c.assigned_by == SAYS_NOTHING)
+    if window_start is not None:
+        unmark = unmark.where(table.c.received_at >= window_start)
+    session.connection().execute(unmark.values(assigned_by=None, assigned_run_id=None))
+    if plan.silent_ids:
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("cid"), table.c.cause_id.is_(None))
+            .values(assigned_by=SAYS_NOTHING, assigned_run_id=run_id),
+            [{"cid": complaint_id} for complaint_id in plan.silent_ids])
 
     for cid in plan.joined_causes():
         info = plan.described[cid]
