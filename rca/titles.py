@@ -95,21 +95,29 @@ def make_title(texts: Sequence[str], keywords: Sequence[str] = (), max_words: in
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     order = 0
     for text in texts:
-        phrases: set[tuple[str, ...]] = set()
+        # Only phrases that name a keyword can score above 0, so only they are counted
+        # (most phrases name none: this was most of describing a 100k-complaint run).
+        # A dict, not a set: phrases met in one text are numbered in the order they are
+        # written, whatever PYTHONHASHSEED is (a tie on score and length goes to the first).
+        phrases: dict[tuple[str, ...], None] = {}
         for clause in _clauses(text):
             lower = [_lower(w) for w in clause]
             for surface, word in zip(clause, lower):
                 forms[word][surface] += 1
             usable = [not _is_noise_word(w) for w in lower]
             edge = [_edge_ok(w) for w in lower]
+            named = [w in weights for w in lower]
+            words = tuple(lower)
             for start in range(len(lower)):
                 if not edge[start]:
                     continue
+                names_keyword = False
                 for end in range(start, min(start + max_words, len(lower))):
                     if not usable[end]:
                         break
-                    if edge[end]:
-                        phrases.add(tuple(lower[start:end + 1]))
+                    names_keyword = names_keyword or named[end]
+                    if names_keyword and edge[end]:
+                        phrases[words[start:end + 1]] = None
         for phrase in phrases:
             support[phrase] += 1
             if phrase not in first_seen:

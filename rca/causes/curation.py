@@ -184,7 +184,7 @@ def split(session: Session, key: str, actor: str, *, backend: str = "auto", min_
     labels = np.full(len(rows), -1)
     for number, group in enumerate(groups):
         labels[group] = number
-    words = describe_groups(texts, vectors, labels)
+    words = describe_groups(texts, vectors, labels, untitled=[0])  # the biggest part keeps the title
     parts = [SplitPart(cause.key, cause.title, len(rows) - sum(len(g) for g in groups[1:]), False)]
     number = next_cause_number(session)
     for index, group in enumerate(groups[1:], start=1):

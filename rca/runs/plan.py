@@ -99,7 +99,7 @@ class Description:
     """How a cause the run touched is described (in this run's space)."""
 
     keywords: list[str]
-    title: str
+    title: str | None  # None for a known cause: a run never changes its title
     representatives: list[int]  # complaint ids
     first_seen: datetime
     last_seen: datetime
@@ -272,7 +272,8 @@ def _describe(plan: Plan, snapshot: Snapshot, vectors: np.ndarray) -> None:
     labels = np.full(len(snapshot.texts), -1)
     for number, group in enumerate(groups):
         labels[group] = number
-    words = describe_groups(snapshot.texts, vectors, labels)
+    # Known causes keep their titles (a run never changes one): only the new ones are titled.
+    words = describe_groups(snapshot.texts, vectors, labels, untitled=range(len(touched)))
     all_rows = member_rows + candidates
     described = []
     for number, group in enumerate(groups):
