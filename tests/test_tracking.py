@@ -359,15 +359,14 @@ THANKS_REPLIES = [f"{a}, {b}" for a in ("Thanks!", "ok", "Cool", "Great", "Cheer
                    "https://t.co/abc123")]
 
 
-def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url, sqlite_template, corpus,
-                                                                       tmp_path):
+def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(db_url, sqlite_template, corpus, tmp_path):
     # Support threads are full of "thanks!" and "DM sent": clustered, they became the
     # biggest cause of a real Twitter sample. They stay unassigned, counted apart, and
     # the causes are exactly those of the same complaints without them.
     rows = corpus[:400]
     replies = [{**rows[i], "id": 900000 + i, "subject": "", "body": THANKS_REPLIES[i % len(THANKS_REPLIES)]}
                for i in range(40)]
-    database = Database(sqlite_url)
+    database = Database(db_url)
     import_rows(database, rows + replies, tmp_path / "a.csv")
     result = run_clustering(database, ClusterOptions(backend="tfidf", window_days=None))
     assert result.says_nothing == 40
@@ -399,17 +398,17 @@ def test_replies_that_say_nothing_stay_out_of_causes_and_are_counted(sqlite_url,
     # A later week of thanks alone: nothing to cluster, every reply still counted.
     more = [{**rows[i], "id": 910000 + i, "subject": "", "body": "thanks!!",
              "created_at": rows[-1]["created_at"] + timedelta(days=1)} for i in range(10)]
-    database = Database(sqlite_url)
+    database = Database(db_url)
     import_rows(database, more, tmp_path / "b.csv")
     database.dispose()
-    out = CliRunner().invoke(cli, ["--db", sqlite_url, "cluster", "--backend", "tfidf", "--window", "12w"])
+    out = CliRunner().invoke(cli, ["--db", db_url, "cluster", "--backend", "tfidf", "--window", "12w"])
     assert out.exit_code == 0, out.output
     assert "say nothing about a cause" in out.stderr and "No cause was created or grew" in out.output
     # The reports say how many replies were left out, apart from the unassigned pool.
     for kind, expected in (("executive", "Not counted as a cause: 10 replies"), ("team", "Not in the pool: 10 replies")):
         path = tmp_path / f"{kind}.pdf"
         week = more[0]["created_at"].isocalendar()
-        out = CliRunner().invoke(cli, ["--db", sqlite_url, "report", "--kind", kind, "--out", str(path),
+        out = CliRunner().invoke(cli, ["--db", db_url, "report", "--kind", kind, "--out", str(path),
                                        "--period", f"{week.year}-W{week.week:02d}"])
         assert out.exit_code == 0, out.output
         text = " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
