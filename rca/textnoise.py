@@ -179,7 +179,8 @@ SILENT_WORDS = frozenset("""
     appreciated appreciates grateful welcome gracias merci danke grazie obrigado obrigada bedankt dankjewel
     ok okay okey okie k kk alright allright aight fine sure cool great awesome perfect nice sweet brilliant
     excellent amazing lovely fab fabulous fantastic wonderful good best super glad happy
-    yes yeah yea yep yup yah aye
+    yes yeah yea yep yup yah aye sounds definitely absolutely totally exactly fingers crossed hope hopefully
+    yay woohoo hooray
     done sent send dm dms dmd dm'd dmed dming pm pmd pm'd message messaged follow followed following
     reply replied replies response responded responding quick fast prompt help helped helping helpful
     work works worked working fixed solved resolved sorted
@@ -189,6 +190,8 @@ SILENT_WORDS = frozenset("""
 """.split())
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _HAS_DIGIT = re.compile(r"\d").search
+# "No" says something ("no sound"), except in these acknowledgements.
+_NO_WORRIES = re.compile(r"\bno (?:worries|problem|probs?)\b")
 # "thanksss", "youuu", "yess": a letter held for emphasis ("good" and "too" are words as they are).
 _HELD = re.compile(r"(.)\1{2,}")
 _DOUBLED = re.compile(r"(.)\1")
@@ -206,7 +209,7 @@ def says_nothing(text: str) -> bool:
     """
     if _HAS_DIGIT(text) is not None:
         return False
-    for word in _LETTER_WORD.findall(text.lower().replace("’", "'")):
+    for word in _LETTER_WORD.findall(_NO_WORRIES.sub(" ", text.lower().replace("’", "'"))):
         if word not in SILENT_WORDS and _HELD.sub(r"\1", word) not in SILENT_WORDS \
                 and _DOUBLED.sub(r"\1", word) not in SILENT_WORDS:
             return False

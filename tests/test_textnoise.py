@@ -74,14 +74,14 @@ def test_prepare_texts_strips_noise_then_boilerplate():
 @pytest.mark.parametrize("text", [
     "DMd you, thanks :)", "@SpotifyCares it worked ! thank you", "Thanks you too!!!", "I have sent it!",
     "thank youuu", "Yess, will do", "https://t.co/abc", "@SpotifyCares", "👍👍", "ok cool, DM sent",
-    "Hi, thanks. Have a great weekend!", "Its ok..", "",
+    "Hi, thanks. Have a great weekend!", "Its ok..", "No worries, sounds good", "fingers crossed 🤞", "",
 ])
 def test_texts_that_say_nothing_about_a_cause(text):
     assert says_nothing(strip_noise(text))
 
 
 @pytest.mark.parametrize("text", [
-    "not working", "No working", "why?", "Spotify keeps crashing", "thanks for nothing", "Thanks, the app crashes",
+    "not working", "No working", "no sound", "why?", "Spotify keeps crashing", "thanks for nothing", "Thanks, the app crashes",
     "I tried to get $100 but I just got $20",  # the numbers say what went wrong
     "8.4.2", "ok 😡 llega tarde", "Onu sormadık thanks", "アプリが開かない", "My bill is empty", "still not fixed",
     "doesn't work", "good morning, my card was declined",
