@@ -416,3 +416,57 @@ def test_a_survey_score_is_not_a_review_rating(database, tmp_path):
     assert {c.extra["score"] for c in stored(database)} == {"9", "2"}
     asked = import_file(database, path, ImportOptions(source="survey2", max_rating=5, dry_run=True))
     assert asked.skipped["ratings above 5"] == 1  # asked for: the 9 is skipped
+
+
+# --------------------------------------------------------------------------- dates by content
+
+AIRLINE_HEADER = ["tweet_id", "airline_sentiment", "airline_sentiment_confidence", "negativereason",
+                  "negativereason_confidence", "airline", "airline_sentiment_gold", "name", "negativereason_gold",
+                  "retweet_count", "text", "tweet_coord", "tweet_created", "tweet_location", "user_timezone"]
+
+
+def test_sentiment_coded_tweets_import_with_no_flags(database, tmp_path):
+    # The column layout of the public airline-tweets sentiment set; the rows are made up.
+    rows = [
+        ["570301031407624196", "negative", "1.0", "Late Flight", "0.70", "United", "", "jimmy", "", "0",
+         "@united flight delayed three hours and nobody told us why", "", "2015-02-24 11:15:36 -0800", "",
+         "Pacific Time (US & Canada)"],
+        ["570300817074462722", "negative", "1.0", "Customer Service Issue", "1.0", "United", "", "jane", "", "0",
+         "@united on hold for two hours and nobody answers the phone", "", "2015-02-24 11:14:45 -0800", "", ""],
+        ["570300767074181121", "positive", "1.0", "", "", "Delta", "", "jimmy", "", "0",
+         "@delta thank you for the great flight crew today", "", "2015-02-24 11:14:33 -0800", "", ""],
+        ["570300616901320704", "neutral", "0.68", "", "", "Delta", "", "kim", "", "0",
+         "@delta is there wifi on the flight from Boston to Atlanta tomorrow", "", "2015-02-24 11:13:57 -0800", "",
+         ""],
+    ]
+    summary = import_file(database, write_csv(tmp_path / "Tweets.csv", AIRLINE_HEADER, rows))
+    mapped = fields(summary)
+    assert (mapped["body"], mapped["received_at"], mapped["external_id"]) == ("text", "tweet_created", "tweet_id")
+    how = {item["field"]: item["how"] for item in summary.mapping["fields"]}
+    assert how["received_at"].startswith("by content")
+    assert (summary.new, summary.skipped) == (3, {"messages of positive sentiment (praise)": 1})
+    late = stored(database, external_id="570301031407624196")[0]
+    assert late.body.startswith("@united flight delayed") and late.received_at.isoformat() == "2015-02-24T19:15:36+00:00"
+    assert late.extra["negativereason"] == "Late Flight"
+    assert customers(database) == 3  # jimmy, jane, kim (jimmy's praise was skipped)
+    assert import_file(database, tmp_path / "Tweets.csv").new == 0
+
+
+def test_a_date_column_of_any_name_is_found_by_its_values_the_written_one_first(database, tmp_path):
+    header = ["Klant", "Afgesloten op", "Geplaatst", "Bericht"]
+    rows = [["k1", "2026-11-10", "2026-11-02 09:00", "De bestelling kwam beschadigd aan en de doos was open"],
+            ["k2", "2026-11-12", "2026-11-03 10:30", "Ik heb twee keer betaald voor dezelfde bestelling gisteren"]]
+    summary = import_file(database, write_csv(tmp_path / "nl.csv", header, rows))
+    assert fields(summary)["received_at"] == "Geplaatst" and fields(summary)["body"] == "Bericht"
+    assert any("read from 'Geplaatst', a column of dates ('Afgesloten op' hold" in w
+               for w in summary.mapping["warnings"])
+    assert stored(database, body=rows[0][3])[0].received_at.isoformat() == "2026-11-02T09:00:00+00:00"
+
+
+def test_date_columns_rank_when_written_before_later_events():
+    from rca.ingest.profiles.columns import column_stats, date_columns
+
+    columns = ["id", "updated_at", "closed", "due date", "when", "created", "note"]
+    records = [{"id": "123456789", "updated_at": "2026-11-05", "closed": "2026-11-06", "due date": "2026-12-01",
+                "when": "Nov 2, 2026", "created": "2026-11-02T08:00:00Z", "note": "call back on 2026-11-09"}] * 3
+    assert date_columns(column_stats(columns, records)) == ["created", "when", "updated_at", "closed", "due date"]

@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from ..errors import as_option
 
-__all__ = ["DateParser"]
+__all__ = ["DateParser", "looks_like_date"]
 
 UTC = timezone.utc
 _EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)  # Excel's day 0 (1900 leap-year bug included)
@@ -152,6 +152,13 @@ def _from_number(value: float) -> datetime:
     if 20000 <= value < 80000:  # Excel serial days: 1954..2119
         return _EXCEL_EPOCH + timedelta(days=value)
     raise ValueError("number is neither a Unix time nor an Excel date")
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether a value is written as a date in one of the shapes below (a bare number is not:
+    ids and counts look like Unix times)."""
+    text = text.strip()
+    return any(shape.regex.match(text) for shape in _SHAPES)
 
 
 class DateParser:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import DateParser, looks_like_date
 from .converters import _text
 
 
@@ -20,6 +21,8 @@ class ColumnStats:
     mean_chars: float = 0.0
     mean_words: float = 0.0
     common: tuple[str, ...] = ()  # its most frequent values, lower case
+    dates: int = 0  # values written as a date, in a shape rca.ingest.dates reads (not bare numbers)
+    median_date: str = ""  # of a date column: its middle value, UTC ISO text (sorts as time does)
 
     @property
     def distinct_share(self) -> float:
@@ -28,6 +31,10 @@ class ColumnStats:
     def is_free_text(self) -> bool:
         """Sentences people wrote: several words a value, and mostly different values."""
         return self.filled > 0 and self.mean_words >= 6 and self.distinct_share >= 0.6
+
+    def is_dates(self) -> bool:
+        """Nearly every value a written date or time ("2015-02-24 11:35:52 -0800", "Oct 31, 2017")."""
+        return self.filled > 0 and self.dates >= 0.9 * self.filled
 
     def is_label(self) -> bool:
         """Few distinct short values (a menu pick, a category), judged on enough rows."""
@@ -55,8 +62,50 @@ def column_stats(columns: Iterable[str], records: Iterable[Mapping[str, Any]]) -
             filled=len(texts), distinct=len(set(texts)),
             mean_chars=sum(map(len, texts)) / len(texts),
             mean_words=sum(len(t.split()) for t in texts) / len(texts),
-            common=tuple(v for v, _ in counts.most_common(8)))
+            common=tuple(v for v, _ in counts.most_common(8)),
+            dates=sum(1 for t in texts if looks_like_date(t)))
+        if stats[column].is_dates():
+            stats[column].median_date = _median_date(texts)
     return stats
+
+
+# A date column is told by its values; among several, the name says which one is
+# when the customer wrote (created, sent, posted) and which ones came later.
+_WHEN_WRITTEN = re.compile(r"creat|receiv|submit|post|sent|open|report|publish|written|date|time", re.IGNORECASE)
+_LATER_EVENT = re.compile(r"updat|modif|chang|clos|resolv|solv|due|expir|birth|dob|last|repl|respon|assign",
+                          re.IGNORECASE)
+
+
+def date_columns(stats: Mapping[str, ColumnStats]) -> list[str]:
+    """Columns of written dates, the likeliest receive date first.
+
+    A name that says a later event (updated, closed, due) goes last; then a name that
+    says when it was written (created, posted, date); then, in any language, the
+    earlier dates: a ticket is written before it is answered, closed or due.
+    """
+    order = {c: i for i, c in enumerate(stats)}
+
+    def rank(column: str) -> tuple:
+        later = bool(_LATER_EVENT.search(column))
+        return later, not later and not _WHEN_WRITTEN.search(column), stats[column].median_date, order[column]
+
+    return sorted((c for c, s in stats.items() if s.is_dates()), key=rank)
+
+
+def says_when_written(column: str) -> bool:
+    """The column's name says when a message was written (created, posted, date), not a later event."""
+    return bool(_WHEN_WRITTEN.search(column)) and not _LATER_EVENT.search(column)
+
+
+def _median_date(texts: list[str]) -> str:
+    parse = DateParser.for_values(texts)
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append(parse(text).isoformat())
+        except (ValueError, OverflowError):
+            continue
+    return sorted(parsed)[len(parsed) // 2] if parsed else ""
 
 
 # Words ticket statuses are made of, in the help desks rca knows and in plain

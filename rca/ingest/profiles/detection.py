@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from ...errors import ProfileError, option
 
 from .base import Profile
-from .columns import ColumnStats
+from .columns import ColumnStats, date_columns
 from .fields import FIELDS, REQUIRED_DATE, REQUIRED_TEXT, normalize_column
 from .helpdesks import PROFILES
 
@@ -51,13 +51,15 @@ def choose_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None =
     """The profile that best fits a file, and why: most signature columns, then most fields.
 
     A file no profile reads by column names alone is still read by the generic
-    profile when a column holds free text (the body is chosen by content).
+    profile when a column holds free text and one holds dates (both are then
+    chosen by content).
     Raises ProfileError naming the columns found, the fields needed and an
     example ``--map`` otherwise.
     """
     index = _column_index(columns)
     ranked: list[tuple[int, int, int, Profile]] = []
     free_text = _free_text_columns(stats)
+    dates = date_columns(stats) if stats else []
     for order, profile in enumerate(PROFILES.values()):
         hits = len(profile.signature & index.keys())
         if hits < profile.min_signature:
@@ -65,6 +67,8 @@ def choose_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None =
         mapping = _resolve(profile, index)
         if free_text and not any(f in mapping for f in REQUIRED_TEXT):
             mapping["body"] = free_text[0]
+        if dates and REQUIRED_DATE not in mapping:
+            mapping[REQUIRED_DATE] = dates[0]
         if _usable(mapping, need_date):
             # Generic has no signature; any real match beats it.
             ranked.append((hits, len(mapping), -order, profile))

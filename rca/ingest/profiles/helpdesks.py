@@ -352,6 +352,10 @@ GENERIC = _profile(
         "rating": ("rating", "score", "stars", "star rating"),
     },
     min_signature=0,
+    # Social-listening and sentiment-coded exports (the airline tweets, Sprout, Brandwatch) mark
+    # praise as positive: like a 5-star review, not a complaint. Counted in the summary.
+    skip=(SkipRule(("sentiment", "airline sentiment", "overall sentiment", "sentiment label"), frozenset({"positive"}),
+                   "messages of positive sentiment (praise)"),),
     description="any table with recognisable column names (date, subject/body, ...)",
 )
 

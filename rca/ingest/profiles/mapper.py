@@ -11,7 +11,7 @@ from ...errors import ProfileError, as_option, option
 from ...export import plain_value
 
 from .base import Profile
-from .columns import ColumnStats, _looks_like_statuses
+from .columns import ColumnStats, _looks_like_statuses, date_columns, says_when_written
 from .converters import _html_text, _label, _raw_value, _text
 from .detection import _column_index, _free_text_columns, _resolve, _usable
 from .fields import FIELDS, REQUIRED_DATE, REQUIRED_TEXT, normalize_column
@@ -271,6 +271,18 @@ def _judge_by_content(field_columns: dict[str, str], chosen: Mapping[str, str],
             how["body"] = f"by content: {what}"
             warnings.append(f"body read from '{longer}', not '{body}': {what}; "
                             f"{as_option('map')} '{body}=body' if '{body}' is the complaint text")
+    if REQUIRED_DATE not in field_columns:
+        dates = [c for c in date_columns(stats) if c not in used]
+        if dates:
+            field_columns[REQUIRED_DATE] = dates[0]
+            how[REQUIRED_DATE] = "by content: its values are dates"
+            if len(dates) > 1:
+                others = ", ".join(repr(c) for c in dates[1:4])
+                how[REQUIRED_DATE] += f" (so are {others})"
+                if not says_when_written(dates[0]):  # the name does not confirm the choice: say so
+                    warnings.append(f"received date read from '{dates[0]}', a column of dates ({others} "
+                                    f"hold dates too): {as_option('map')} 'COLUMN=received_at' if another one "
+                                    "is when the customer wrote")
     status = field_columns.get("status")
     status_stats = stats.get(status) if status else None
     if status_stats is not None and not _looks_like_statuses(status_stats):
