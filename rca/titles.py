@@ -25,10 +25,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from .clustering.text import STOP_WORDS, normalise
+from .clustering.text import STOP_WORDS, normalise, stem
 from .textnoise import FILLER_WORDS, is_noise_token, strip_noise
 
 MAX_WORDS = 6
@@ -166,6 +166,32 @@ def _keyword_title(keywords: Sequence[str]) -> str:
         return FALLBACK
     title = ", ".join(words)
     return title[0].upper() + title[1:]
+
+
+def distinct_titles(titles: Sequence[str], keywords: Sequence[Sequence[str]], taken: Iterable[str] = ()) -> list[str]:
+    """``titles`` (best-known cause first), each a title no other cause has.
+
+    A title already ``taken`` (by a known cause) or given to an earlier one in
+    the list gets its cause's first keyword that it does not hold yet:
+    "Spotify app" and "Spotify app (offline mode)". Real support tweets gave two
+    to three causes of one title in a run ("Spotify version" twice), which a
+    report reader cannot tell apart. Without such a keyword the title stays.
+    """
+    seen = {_title_key(t) for t in taken}
+    out = []
+    for title, words in zip(titles, keywords):
+        if _title_key(title) in seen and title != FALLBACK:
+            held = {stem(w) for w in _title_key(title).split()}  # "albums" adds nothing to "New album"
+            extra = next((k for k in words if not {stem(w) for w in normalise(k).split()} <= held), None)
+            if extra is not None:
+                title = f"{title} ({extra})"
+        seen.add(_title_key(title))
+        out.append(title)
+    return out
+
+
+def _title_key(title: str) -> str:
+    return " ".join(normalise(title).split())
 
 
 def cluster_titles(texts: Sequence[str], vectors, labels, n_keywords: int = 8) -> dict[int, tuple[str, list[str]]]:

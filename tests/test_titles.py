@@ -166,3 +166,19 @@ def test_a_tie_between_phrases_goes_to_the_one_written_first_whatever_the_hash_s
               for seed in range(4)}
     assert titles == {"Pending refund"}
     assert make_title(["pending refund email"] * 2, ["refund"]) == "Pending refund"
+
+
+def test_a_new_title_another_cause_has_gets_a_keyword_it_lacks():
+    from rca.titles import distinct_titles
+
+    titles = distinct_titles(
+        ["Spotify app", "Spotify app", "New album", "New album", "Playlist", "Refund"],
+        [["app"], ["apps", "spotify", "offline mode"], ["album"], ["albums", "new albums", "release radar"],
+         ["playlist"], ["refund", "refunds"]],
+        taken=["playlist", "Billing"])
+    # The first keyword that adds a word (not a plural of one the title has) tells them apart;
+    # without such a keyword a title stays as it was.
+    assert titles == ["Spotify app", "Spotify app (offline mode)", "New album", "New album (release radar)",
+                      "Playlist", "Refund"]
+    assert distinct_titles(["Billing", "Refund"], [["billing", "charged twice"], ["refund"]],
+                           taken=["Billing"]) == ["Billing (charged twice)", "Refund"]

@@ -285,5 +285,12 @@ def _describe(plan: Plan, snapshot: Snapshot, vectors: np.ndarray) -> None:
             first_seen=min(r.received_at for r in rows), last_seen=max(r.received_at for r in rows),
             defect_type=Counter(r.defect_type for r in rows).most_common(1)[0][0]))
     plan.described = dict(zip(touched, described))
-    for new_cause, description in zip(plan.new_causes, described[len(touched):]):
+    new = described[len(touched):]
+    # A new cause's title must not be another cause's: a report reader could not tell them apart.
+    from ..titles import distinct_titles  # with the words of describe_groups, loaded when a run describes
+
+    titles = distinct_titles([d.title for d in new], [d.keywords for d in new],
+                             taken=[c.title for c in snapshot.causes if c.title])
+    for new_cause, description, title in zip(plan.new_causes, new, titles):
+        description.title = title
         new_cause.description = description
