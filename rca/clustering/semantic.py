@@ -286,8 +286,7 @@ def pooled(encoder, token_windows: list[list[int]], batch: int = BATCH_WINDOWS) 
 
         # Each call writes its own rows of ``sums``: the result is the one a single caller gets.
         with ThreadPoolExecutor(callers) as pool:
-            for done in pool.map(run, batches):
-                pass
+            list(pool.map(run, batches))  # consumed, so a failed call raises here
     else:
         for rows in batches:
             run(rows)

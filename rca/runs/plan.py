@@ -72,10 +72,11 @@ def read_snapshot(session: Session, window_start: datetime | None, members_per_c
     member_rows = [row for cause_rows in members.values() for row in cause_rows]
     texts = texts_to_cluster(member_rows + list(candidates))
     member_texts, candidate_texts = texts[:len(member_rows)], texts[len(member_rows):]
-    speaking = [i for i, text in enumerate(candidate_texts) if not says_nothing(text)]
-    silent = [candidates[i].id for i in sorted(set(range(len(candidates))) - set(speaking))]
+    silent = [says_nothing(text) for text in candidate_texts]
+    speaking = [i for i, quiet in enumerate(silent) if not quiet]
     return Snapshot(started_at, [candidates[i] for i in speaking], list(causes), member_rows,
-                    member_texts + [candidate_texts[i] for i in speaking], silent)
+                    member_texts + [candidate_texts[i] for i in speaking],
+                    [row.id for row, quiet in zip(candidates, silent) if quiet])
 
 
 def _member_sample(session: Session, cause_ids: list[int], per_cause: int) -> dict[int, list]:
@@ -127,13 +128,13 @@ class Plan:
     new_causes: list[NewCause] = field(default_factory=list)
     unassigned: int = 0  # of candidate_ids, plus every silent complaint
     silent_ids: list[int] = field(default_factory=list)  # complaints whose words name no cause (Snapshot.silent)
+    silhouette: float | None = None
+    described: dict[int, Description] = field(default_factory=dict)  # existing cause id -> its new words
+    existing: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # cause id -> (key, title, status)
 
     @property
     def silent(self) -> int:
         return len(self.silent_ids)
-    silhouette: float | None = None
-    described: dict[int, Description] = field(default_factory=dict)  # existing cause id -> its new words
-    existing: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # cause id -> (key, title, status)
 
     def joined_causes(self) -> list[int]:
         """The existing causes this run adds complaints to, by id."""
