@@ -200,5 +200,7 @@ def cluster_titles(texts: Sequence[str], vectors, labels, n_keywords: int = 8) -
 
     terms = top_terms(texts, labels, n=n_keywords)
     closest = closest_to_centre(vectors, labels, n=MAX_TEXTS)
-    return {label: (make_title([texts[i] for i in members], terms.get(label, [])), terms.get(label, []))
-            for label, members in closest.items()}
+    order = sorted(closest)  # labels run biggest first: the biggest keeps a shared title
+    titles = distinct_titles([make_title([texts[i] for i in closest[label]], terms.get(label, [])) for label in order],
+                             [terms.get(label, []) for label in order])
+    return {label: (title, terms.get(label, [])) for label, title in zip(order, titles)}
