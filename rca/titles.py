@@ -183,8 +183,8 @@ def distinct_titles(titles: Sequence[str], keywords: Sequence[Sequence[str]], ta
         if _title_key(title) in seen and title != FALLBACK:
             held = {stem(w) for w in _title_key(title).split()}  # "albums" adds nothing to "New album"
             extra = next((k for k in words if not {stem(w) for w in normalise(k).split()} <= held), None)
-            if extra is not None:
-                title = f"{title} ({extra})"
+            if extra is not None:  # its new words only: "App (layout)", not "App (app layout)"
+                title = f"{title} ({' '.join(w for w in extra.split() if stem(normalise(w)) not in held)})"
         seen.add(_title_key(title))
         out.append(title)
     return out

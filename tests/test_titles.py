@@ -182,3 +182,4 @@ def test_a_new_title_another_cause_has_gets_a_keyword_it_lacks():
                       "Playlist", "Refund"]
     assert distinct_titles(["Billing", "Refund"], [["billing", "charged twice"], ["refund"]],
                            taken=["Billing"]) == ["Billing (charged twice)", "Refund"]
+    assert distinct_titles(["App", "App"], [["app"], ["app", "app layout", "crash"]]) == ["App", "App (layout)"]
