@@ -187,6 +187,7 @@ SILENT_WORDS = frozenset("""
     lol haha hahaha hehe lmao omg wow oh ah ahh aw aww hmm um uh ugh
     hi hello hey hiya bye goodbye please pls plz sorry apologies kindly care caring love loved
     day night weekend morning afternoon evening guys team folks everyone man mate dude bro fam bae babe
+    buddy bud pal friend friends anyways thnks thks tks
 """.split())
 _LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _HAS_DIGIT = re.compile(r"\d").search
@@ -201,7 +202,8 @@ def says_nothing(text: str) -> bool:
     """True when a cleaned text (strip_noise) holds no word that could name a cause.
 
     Empty (a lone handle or link), emoji and numbers only, or only thanks,
-    acknowledgements and function words (SILENT_WORDS): "DMd you, thanks :)",
+    acknowledgements, function words (SILENT_WORDS) and words of one or two
+    letters (an agent's initials: "Thanks DF!"): "DMd you, thanks :)",
     "it worked! thank youuu", "ok will do". Such a message is left out of
     clustering: grouped, the thanks became a cause; joined to a cause, one
     would count a reply as a second complaint. A number says something ("I
@@ -210,7 +212,9 @@ def says_nothing(text: str) -> bool:
     if _HAS_DIGIT(text) is not None:
         return False
     for word in _LETTER_WORD.findall(_NO_WORRIES.sub(" ", text.lower().replace("’", "'"))):
-        if word not in SILENT_WORDS and _HELD.sub(r"\1", word) not in SILENT_WORDS \
+        # Two letters or fewer name nothing alone: an agent's initials ("Thanks DF!"), "x", "ya";
+        # but "no" says something ("no sound").
+        if (len(word) > 2 or word == "no") and word not in SILENT_WORDS and _HELD.sub(r"\1", word) not in SILENT_WORDS \
                 and _DOUBLED.sub(r"\1", word) not in SILENT_WORDS:
             return False
     return True

@@ -74,7 +74,8 @@ def test_prepare_texts_strips_noise_then_boilerplate():
 @pytest.mark.parametrize("text", [
     "DMd you, thanks :)", "@SpotifyCares it worked ! thank you", "Thanks you too!!!", "I have sent it!",
     "thank youuu", "Yess, will do", "https://t.co/abc", "@SpotifyCares", "👍👍", "ok cool, DM sent",
-    "Hi, thanks. Have a great weekend!", "Its ok..", "No worries, sounds good", "fingers crossed 🤞", "",
+    "Hi, thanks. Have a great weekend!", "Its ok..", "No worries, sounds good", "fingers crossed 🤞", "Thanks DF!",
+    "Thank you x", "thanks buddy", "",
 ])
 def test_texts_that_say_nothing_about_a_cause(text):
     assert says_nothing(strip_noise(text))
