@@ -1,11 +1,12 @@
-"""What columns hold, by content: free text, labels, ticket statuses."""
+"""What columns hold, by content: free text, labels, ticket statuses, dates."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..dates import DateParser, looks_like_date
@@ -21,8 +22,8 @@ class ColumnStats:
     mean_chars: float = 0.0
     mean_words: float = 0.0
     common: tuple[str, ...] = ()  # its most frequent values, lower case
-    dates: int = 0  # values written as a date, in a shape rca.ingest.dates reads (not bare numbers)
-    median_date: str = ""  # of a date column: its middle value, UTC ISO text (sorts as time does)
+    # The sampled values, for what only some files need (is_dates): most files name their date column.
+    values: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def distinct_share(self) -> float:
@@ -32,9 +33,23 @@ class ColumnStats:
         """Sentences people wrote: several words a value, and mostly different values."""
         return self.filled > 0 and self.mean_words >= 6 and self.distinct_share >= 0.6
 
+    @cached_property
     def is_dates(self) -> bool:
-        """Nearly every value a written date or time ("2015-02-24 11:35:52 -0800", "Oct 31, 2017")."""
-        return self.filled > 0 and self.dates >= 0.9 * self.filled
+        """Nearly every value a written date or time ("2015-02-24 11:35:52 -0800", "Oct 31, 2017");
+        a bare number is not one (ids and counts look like Unix times)."""
+        return self.filled > 0 and sum(1 for v in self.values if looks_like_date(v)) >= 0.9 * self.filled
+
+    @cached_property
+    def median_date(self) -> str:
+        """Of a date column: its middle value, UTC ISO text (sorts as time does); "" when none parses."""
+        parse = DateParser.for_values(self.values)
+        parsed = []
+        for value in self.values:
+            try:
+                parsed.append(parse(value).isoformat())
+            except (ValueError, OverflowError):
+                continue
+        return sorted(parsed)[len(parsed) // 2] if parsed else ""
 
     def is_label(self) -> bool:
         """Few distinct short values (a menu pick, a category), judged on enough rows."""
@@ -62,10 +77,7 @@ def column_stats(columns: Iterable[str], records: Iterable[Mapping[str, Any]]) -
             filled=len(texts), distinct=len(set(texts)),
             mean_chars=sum(map(len, texts)) / len(texts),
             mean_words=sum(len(t.split()) for t in texts) / len(texts),
-            common=tuple(v for v, _ in counts.most_common(8)),
-            dates=sum(1 for t in texts if looks_like_date(t)))
-        if stats[column].is_dates():
-            stats[column].median_date = _median_date(texts)
+            common=tuple(v for v, _ in counts.most_common(8)), values=tuple(texts))
     return stats
 
 
@@ -89,23 +101,13 @@ def date_columns(stats: Mapping[str, ColumnStats]) -> list[str]:
         later = bool(_LATER_EVENT.search(column))
         return later, not later and not _WHEN_WRITTEN.search(column), stats[column].median_date, order[column]
 
-    return sorted((c for c, s in stats.items() if s.is_dates()), key=rank)
+    return sorted((c for c, s in stats.items() if s.is_dates), key=rank)
 
 
 def says_when_written(column: str) -> bool:
     """The column's name says when a message was written (created, posted, date), not a later event."""
     return bool(_WHEN_WRITTEN.search(column)) and not _LATER_EVENT.search(column)
 
-
-def _median_date(texts: list[str]) -> str:
-    parse = DateParser.for_values(texts)
-    parsed = []
-    for text in texts:
-        try:
-            parsed.append(parse(text).isoformat())
-        except (ValueError, OverflowError):
-            continue
-    return sorted(parsed)[len(parsed) // 2] if parsed else ""
 
 
 # Words ticket statuses are made of, in the help desks rca knows and in plain

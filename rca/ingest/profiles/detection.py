@@ -59,7 +59,7 @@ def choose_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None =
     index = _column_index(columns)
     ranked: list[tuple[int, int, int, Profile]] = []
     free_text = _free_text_columns(stats)
-    dates = date_columns(stats) if stats else []
+    dates: list[str] | None = None  # read from the values only for a profile that finds no date by name
     for order, profile in enumerate(PROFILES.values()):
         hits = len(profile.signature & index.keys())
         if hits < profile.min_signature:
@@ -67,8 +67,10 @@ def choose_profile(columns: list[str], stats: Mapping[str, ColumnStats] | None =
         mapping = _resolve(profile, index)
         if free_text and not any(f in mapping for f in REQUIRED_TEXT):
             mapping["body"] = free_text[0]
-        if dates and REQUIRED_DATE not in mapping:
-            mapping[REQUIRED_DATE] = dates[0]
+        if stats and REQUIRED_DATE not in mapping:
+            dates = date_columns(stats) if dates is None else dates
+            if dates:
+                mapping[REQUIRED_DATE] = dates[0]
         if _usable(mapping, need_date):
             # Generic has no signature; any real match beats it.
             ranked.append((hits, len(mapping), -order, profile))
