@@ -80,7 +80,9 @@ def cluster_command(app: AppContext, since, window, backend, min_size, threshold
     what no cause claims is clustered, and groups of at least --min-size become
     new causes (RC-0001, …) with status `new`. Existing causes keep their key
     and members: only people move complaints between causes. Running again
-    with no new complaints changes nothing.
+    with no new complaints changes nothing. Replies that say nothing about a
+    cause (only thanks, "ok", "DM sent", a lone link) are not clustered: they
+    stay unassigned and are counted apart.
 
     \b
     Examples:

@@ -138,9 +138,10 @@ def import_command(app: AppContext, files: tuple[Path, ...], source: str | None,
 
     Each file is imported in one transaction: all of it or, if the file is
     broken, none of it. Every import prints the mapping it used: the profile
-    and why, each field and its column, the columns kept as extra data, rows
-    skipped and why (company replies, deleted tickets, high ratings), and how
-    dates were read. Rows that cannot be used (no text, bad date) are kept
+    and why, each field and its column (the body and the date are found by
+    what a column holds when no name says), the columns kept as extra data,
+    rows skipped and why (company replies, deleted tickets, high ratings,
+    positive sentiment), and how dates were read. Rows that cannot be used (no text, bad date) are kept
     as rejects with their reason. Re-importing a file adds nothing; a newer
     export of the same tickets updates what changed and never blanks a field.
     Personal data (emails, phones, cards, IBANs, national ids, dates of birth,
