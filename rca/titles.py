@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .clustering.text import STOP_WORDS, normalise, stem
@@ -172,22 +172,33 @@ def distinct_titles(titles: Sequence[str], keywords: Sequence[Sequence[str]], ta
     """``titles`` (best-known cause first), each a title no other cause has.
 
     A title already ``taken`` (by a known cause) or given to an earlier one in
-    the list gets its cause's first keyword that it does not hold yet:
-    "Spotify app" and "Spotify app (offline mode)". Real support tweets gave two
-    to three causes of one title in a run ("Spotify version" twice), which a
-    report reader cannot tell apart. Without such a keyword the title stays.
+    the list gets the new words of its cause's first keyword that makes it a
+    title no one has: "Spotify app" and "Spotify app (offline mode)". Real
+    support tweets gave two to three causes of one title in a run ("Spotify
+    version" twice), which a report reader cannot tell apart. Without such a
+    keyword the title stays.
     """
     seen = {_title_key(t) for t in taken}
     out = []
     for title, words in zip(titles, keywords):
         if _title_key(title) in seen and title != FALLBACK:
-            held = {stem(w) for w in _title_key(title).split()}  # "albums" adds nothing to "New album"
-            extra = next((k for k in words if not {stem(w) for w in normalise(k).split()} <= held), None)
-            if extra is not None:  # its new words only: "App (layout)", not "App (app layout)"
-                title = f"{title} ({' '.join(w for w in extra.split() if stem(normalise(w)) not in held)})"
+            title = next((t for t in _told_apart(title, words) if _title_key(t) not in seen), title)
         seen.add(_title_key(title))
         out.append(title)
     return out
+
+
+def _told_apart(title: str, keywords: Sequence[str]) -> Iterator[str]:
+    """``title`` with each keyword's new words in turn: "App (layout)", not "App (app layout)".
+
+    A keyword adds nothing when its words are the title's ("albums" to "New album")
+    or words of address ("hello", "thanks").
+    """
+    held = {stem(w) for w in _title_key(title).split()}
+    for keyword in keywords:
+        new = [w for w in keyword.split() if stem(normalise(w)) not in held]
+        if new and not all(normalise(w) in FILLER_WORDS for w in new):
+            yield f"{title} ({' '.join(new)})"
 
 
 def _title_key(title: str) -> str:

@@ -183,3 +183,8 @@ def test_a_new_title_another_cause_has_gets_a_keyword_it_lacks():
     assert distinct_titles(["Billing", "Refund"], [["billing", "charged twice"], ["refund"]],
                            taken=["Billing"]) == ["Billing (charged twice)", "Refund"]
     assert distinct_titles(["App", "App"], [["app"], ["app", "app layout", "crash"]]) == ["App", "App (layout)"]
+    # Three causes of one title whose first keywords are alike: each gets one no other has;
+    # words of address ("hello") tell nothing apart.
+    assert distinct_titles(["Chat with Priya"] * 3,
+                           [["priya"], ["hello", "refund", "late"], ["hello", "refund", "kettle"]]) == \
+        ["Chat with Priya", "Chat with Priya (refund)", "Chat with Priya (kettle)"]
